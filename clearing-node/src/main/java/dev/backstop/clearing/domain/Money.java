@@ -1,0 +1,83 @@
+package dev.backstop.clearing.domain;
+
+/**
+ * Fixed-point arithmetic for money in micro-units and rates in parts per million (DESIGN.md section 4).
+ * <p>
+ * Every operation is exact or rounds in a stated direction, and throws {@link ArithmeticException} rather than
+ * wrap: callers turn that into {@link Outcome#ARITHMETIC_OVERFLOW} before anything is changed.
+ */
+public final class Money
+{
+    /**
+     * Parts per million in one whole.
+     */
+    public static final int PPM = 1_000_000;
+
+    private Money()
+    {
+    }
+
+    /**
+     * The value of a quantity at a price: {@code lots × priceTicks × tickValue}, signed as the quantity.
+     *
+     * @param lots       quantity in lots, signed.
+     * @param priceTicks price in ticks.
+     * @param tickValue  money value of one tick for one lot.
+     * @return value in micro-units.
+     * @throws ArithmeticException on overflow.
+     */
+    public static long value(final long lots, final long priceTicks, final long tickValue)
+    {
+        return Math.multiplyExact(Math.multiplyExact(lots, priceTicks), tickValue);
+    }
+
+    /**
+     * {@code amount × ppm / 1e6} rounded up (away from zero for what a member owes), without a 128-bit
+     * intermediate: the amount is split into whole millions and a remainder so no product can overflow unless the
+     * result does.
+     *
+     * @param amount non-negative amount in micro-units.
+     * @param ppm    non-negative rate in parts per million.
+     * @return the share, rounded up.
+     * @throws ArithmeticException on overflow.
+     */
+    public static long ppmRoundedUp(final long amount, final int ppm)
+    {
+        final long millions = amount / PPM;
+        final long remainder = amount % PPM;
+        final long remainderShare = (remainder * ppm + (PPM - 1)) / PPM;
+        return Math.addExact(Math.multiplyExact(millions, ppm), remainderShare);
+    }
+
+    /**
+     * {@code amount × ppm / 1e6} rounded down (for what a member receives).
+     *
+     * @param amount non-negative amount in micro-units.
+     * @param ppm    non-negative rate in parts per million.
+     * @return the share, rounded down.
+     * @throws ArithmeticException on overflow.
+     */
+    public static long ppmRoundedDown(final long amount, final int ppm)
+    {
+        final long millions = amount / PPM;
+        final long remainder = amount % PPM;
+        return Math.addExact(Math.multiplyExact(millions, ppm), remainder * ppm / PPM);
+    }
+
+    /**
+     * {@code value × part / whole}, rounded towards negative infinity, exact for any inputs whose result fits.
+     *
+     * @param value signed value.
+     * @param part  non-negative numerator, at most {@code whole}.
+     * @param whole positive denominator.
+     * @return the proportional part.
+     * @throws ArithmeticException on overflow.
+     */
+    public static long proportion(final long value, final long part, final long whole)
+    {
+        final long quotient = Math.floorDiv(value, whole);
+        final long remainder = Math.floorMod(value, whole);
+        // remainder < whole, so remainder × part / whole < part: only the product itself can overflow.
+        return Math.addExact(Math.multiplyExact(quotient, part), Math.multiplyExact(remainder, part) / whole);
+    }
+}

@@ -1,0 +1,90 @@
+package dev.backstop.clearing.domain;
+
+/**
+ * The outcome of a command, in the rulebook's words. Every refusal names one, so a sender always learns why.
+ * <p>
+ * {@link #code()} equals the value of the SBE {@code ResultCode} of the same name in every schema, which lets the
+ * adapter map outcomes to the wire without a lookup table, and {@link #reason()} is fixed text so a refusal never
+ * allocates on the command path.
+ */
+public enum Outcome
+{
+    ACCEPTED(0, "accepted"),
+    DUPLICATE_TRADE(1, "venue trade id already cleared; nothing changed"),
+    SEQUENCE_GAP(2, "sequence is ahead of the next expected sequence; resend from the next expected one"),
+    SEQUENCE_REPLAY_EXPIRED(3, "sequence already applied and its result is no longer retained"),
+    UNKNOWN_INSTRUMENT(4, "unknown instrument"),
+    UNKNOWN_ACCOUNT(5, "unknown account"),
+    INSTRUMENT_EXISTS(6, "instrument already listed"),
+    ACCOUNT_EXISTS(7, "account already open"),
+    INVALID_QUANTITY(8, "quantity must be positive"),
+    INVALID_PRICE(9, "price must be positive"),
+    INVALID_AMOUNT(10, "amount must be positive"),
+    INVALID_PARAMETER(11, "parameter out of range"),
+    SELF_TRADE(12, "buyer and seller are the same account"),
+    INSUFFICIENT_CASH(13, "amount exceeds the account's cash"),
+    BELOW_INITIAL_MARGIN(14, "would take equity below initial margin"),
+    ARITHMETIC_OVERFLOW(15, "values too large: the result would overflow"),
+    NOT_AUTHORISED(16, "sender not authorised for this command"),
+    NO_MARK_PRICE(24, "instrument has no mark price yet");
+
+    private static final Outcome[] BY_CODE = new Outcome[32];
+
+    static
+    {
+        for (final Outcome outcome : values())
+        {
+            BY_CODE[outcome.code] = outcome;
+        }
+    }
+
+    private final int code;
+    private final String reason;
+
+    Outcome(final int code, final String reason)
+    {
+        this.code = code;
+        this.reason = reason;
+    }
+
+    /**
+     * @return the wire code, equal to the SBE {@code ResultCode} value of the same name.
+     */
+    public int code()
+    {
+        return code;
+    }
+
+    /**
+     * @return fixed human-readable reason.
+     */
+    public String reason()
+    {
+        return reason;
+    }
+
+    /**
+     * A duplicate trade is not a refusal: the trade was cleared once, which is what the sender wanted.
+     *
+     * @return true when the command was refused and changed nothing.
+     */
+    public boolean isRefusal()
+    {
+        return this != ACCEPTED && this != DUPLICATE_TRADE;
+    }
+
+    /**
+     * @param code wire code.
+     * @return the outcome with that code.
+     * @throws IllegalArgumentException if no outcome has that code.
+     */
+    public static Outcome fromCode(final int code)
+    {
+        final Outcome outcome = code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+        if (null == outcome)
+        {
+            throw new IllegalArgumentException("unknown outcome code: " + code);
+        }
+        return outcome;
+    }
+}
