@@ -1,0 +1,840 @@
+package dev.backstop.clearing.service;
+
+import dev.backstop.clearing.domain.ClearingHouse;
+import dev.backstop.clearing.domain.Instrument;
+import dev.backstop.clearing.domain.MarginAccount;
+import dev.backstop.clearing.domain.Outcome;
+import dev.backstop.sbe.cluster.AccountStateResultEncoder;
+import dev.backstop.sbe.cluster.BooleanType;
+import dev.backstop.sbe.cluster.CommandResultEncoder;
+import dev.backstop.sbe.cluster.DepositCommandDecoder;
+import dev.backstop.sbe.cluster.LedgerResultEncoder;
+import dev.backstop.sbe.cluster.ListInstrumentCommandDecoder;
+import dev.backstop.sbe.cluster.MessageHeaderDecoder;
+import dev.backstop.sbe.cluster.MessageHeaderEncoder;
+import dev.backstop.sbe.cluster.OpenAccountCommandDecoder;
+import dev.backstop.sbe.cluster.PriceTickCommandDecoder;
+import dev.backstop.sbe.cluster.QueryAccountCommandDecoder;
+import dev.backstop.sbe.cluster.QueryLedgerCommandDecoder;
+import dev.backstop.sbe.cluster.ResultCode;
+import dev.backstop.sbe.cluster.SenderSequenceQueryDecoder;
+import dev.backstop.sbe.cluster.SenderSequenceResultEncoder;
+import dev.backstop.sbe.cluster.TradeCommandDecoder;
+import dev.backstop.sbe.cluster.WithdrawCommandDecoder;
+import io.aeron.ExclusivePublication;
+import io.aeron.Image;
+import io.aeron.ImageFragmentAssembler;
+import io.aeron.Publication;
+import io.aeron.cluster.client.ClusterException;
+import io.aeron.cluster.codecs.CloseReason;
+import io.aeron.cluster.service.ClientSession;
+import io.aeron.cluster.service.Cluster;
+import io.aeron.cluster.service.ClusteredService;
+import io.aeron.cluster.service.ClusteredServiceContainer;
+import io.aeron.logbuffer.Header;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.AgentTerminationException;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.nio.ByteOrder;
+import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The clearing house as an Aeron Cluster state machine: a thin adapter that decodes cluster-protocol commands
+ * (schema 102) into calls on {@link ClearingHouse}, sends each result back to the session that sent the command,
+ * broadcasts the clearing house's events (schema 103) to every session, and writes and loads snapshots (schema 104).
+ * <p>
+ * The same code runs on every member and must reach the same state from the same log (DESIGN.md section 7): time is
+ * the log's timestamp, there are no threads or I/O, and nothing depends on the member's role (a follower's
+ * {@link ClientSession#offer} is a no-op). Every message is validated before it is applied: a message of another
+ * schema or version, an unknown template, or one shorter than its header and block length is refused with a
+ * {@code CommandResult} that names the reason, and changes nothing; no input can crash a node.
+ * <p>
+ * Replies, always to the session that sent the message and exactly one per message: a {@code CommandResult} for
+ * every command and every refusal (with {@code replayed} set when a resent command is answered with its original
+ * outcome); an {@code AccountStateResult} instead for an accepted account query and a {@code LedgerResult} instead
+ * for an accepted ledger query (a refused query gets a {@code CommandResult}); a {@code SenderSequenceResult} for a
+ * sender-sequence query. Events go to every connected session, in event-sequence order.
+ * <p>
+ * The per-message path does not allocate once warm: flyweight codecs over reused buffers and fixed reason texts.
+ * The exceptions are the rare operator and audit commands (listing an instrument decodes its symbol into a String,
+ * a ledger query computes the state digest).
+ */
+public final class ClearingService implements ClusteredService
+{
+    /**
+     * Positions carried in one AccountStateResult: the result must fit the egress term's maximum message length
+     * (a 128 KiB egress term takes 16 KiB messages, about 440 positions).
+     */
+    public static final int MAX_POSITIONS_IN_RESULT = 256;
+
+    private static final int HEADER_LENGTH = MessageHeaderDecoder.ENCODED_LENGTH;
+    private static final int SCHEMA_ID = TradeCommandDecoder.SCHEMA_ID;
+    private static final int SCHEMA_VERSION = TradeCommandDecoder.SCHEMA_VERSION;
+    private static final int VAR_LENGTH_HEADER = ListInstrumentCommandDecoder.symbolHeaderLength();
+
+    private final ClearingHouse clearingHouse;
+    private final Egress egress = new Egress();
+    private final ClusterEventPublisher events = new ClusterEventPublisher(egress);
+    private final SnapshotWriter snapshotWriter = new SnapshotWriter();
+    private final SnapshotWriter.RecordOutput snapshotOutput = this::offerSnapshotRecord;
+
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final TradeCommandDecoder tradeCommand = new TradeCommandDecoder();
+    private final PriceTickCommandDecoder priceTickCommand = new PriceTickCommandDecoder();
+    private final DepositCommandDecoder depositCommand = new DepositCommandDecoder();
+    private final WithdrawCommandDecoder withdrawCommand = new WithdrawCommandDecoder();
+    private final QueryAccountCommandDecoder queryAccountCommand = new QueryAccountCommandDecoder();
+    private final ListInstrumentCommandDecoder listInstrumentCommand = new ListInstrumentCommandDecoder();
+    private final OpenAccountCommandDecoder openAccountCommand = new OpenAccountCommandDecoder();
+    private final QueryLedgerCommandDecoder queryLedgerCommand = new QueryLedgerCommandDecoder();
+    private final SenderSequenceQueryDecoder senderSequenceQuery = new SenderSequenceQueryDecoder();
+
+    private final ExpandableArrayBuffer replyBuffer = new ExpandableArrayBuffer(4096);
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final CommandResultEncoder commandResult = new CommandResultEncoder();
+    private final AccountStateResultEncoder accountStateResult = new AccountStateResultEncoder();
+    private final LedgerResultEncoder ledgerResult = new LedgerResultEncoder();
+    private final SenderSequenceResultEncoder senderSequenceResult = new SenderSequenceResultEncoder();
+    private final byte[] digest = new byte[32];
+
+    private final AtomicLong appliedLogPosition = new AtomicLong();
+    private final ConcurrentLinkedQueue<CompletableFuture<StateReport>> stateRequests =
+        new ConcurrentLinkedQueue<>();
+
+    private Cluster cluster;
+    private ExclusivePublication snapshotPublication;
+    private long leadershipTermId = -1;
+    private long clusterTime;
+    private boolean inCallback;
+    private volatile long snapshotRecordsLoaded = -1;
+    private long messagesRefused;
+    private long commandsFailed;
+
+    /**
+     * A service with an empty clearing house; state comes from the snapshot and log at start.
+     */
+    public ClearingService()
+    {
+        clearingHouse = new ClearingHouse(events);
+    }
+
+    /**
+     * The clearing house this service drives. It is not thread-safe: read it only from the service thread or while
+     * the cluster is quiescent; prefer {@link #requestStateReport()} from other threads.
+     *
+     * @return the clearing house.
+     */
+    public ClearingHouse clearingHouse()
+    {
+        return clearingHouse;
+    }
+
+    /**
+     * @return log position of the last message applied (safe to read from any thread).
+     */
+    public long appliedLogPosition()
+    {
+        return appliedLogPosition.get();
+    }
+
+    /**
+     * @return leadership term id of the latest new-leadership-term event in the log, -1 before the first.
+     */
+    public long leadershipTermId()
+    {
+        return leadershipTermId;
+    }
+
+    /**
+     * @return records restored from the snapshot this service started from, -1 when it started without one.
+     */
+    public long snapshotRecordsLoaded()
+    {
+        return snapshotRecordsLoaded;
+    }
+
+    /**
+     * @return messages refused before reaching the clearing house (wrong schema, unknown template, malformed).
+     */
+    public long messagesRefused()
+    {
+        return messagesRefused;
+    }
+
+    /**
+     * @return commands during which the clearing house threw (a bug: answered with a refusal, logged as an error).
+     */
+    public long commandsFailed()
+    {
+        return commandsFailed;
+    }
+
+    /**
+     * @return replies and events dropped after bounded retries (back pressure or a disconnected session).
+     */
+    public long egressDropped()
+    {
+        return egress.droppedMessages();
+    }
+
+    /**
+     * Asks the service thread for a {@link StateReport}; it is computed between log messages, so it is a
+     * consistent view at the reported log position. Safe to call from any thread.
+     *
+     * @return completes once the service thread has computed the report.
+     */
+    public CompletableFuture<StateReport> requestStateReport()
+    {
+        final CompletableFuture<StateReport> future = new CompletableFuture<>();
+        stateRequests.add(future);
+        return future;
+    }
+
+    /**
+     * Blocking form of {@link #requestStateReport()}.
+     *
+     * @param timeout how long to wait.
+     * @param unit    unit of the timeout.
+     * @return the report, or null when the service did not answer in time (stopped, or busy loading).
+     */
+    public StateReport stateReport(final long timeout, final TimeUnit unit)
+    {
+        final CompletableFuture<StateReport> future = requestStateReport();
+        try
+        {
+            return future.get(timeout, unit);
+        }
+        catch (final TimeoutException ex)
+        {
+            stateRequests.remove(future);
+            return null;
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        catch (final ExecutionException ex)
+        {
+            throw new IllegalStateException(ex.getCause());
+        }
+    }
+
+    public void onStart(final Cluster cluster, final Image snapshotImage)
+    {
+        this.cluster = cluster;
+        egress.cluster(cluster);
+        inCallback = true;
+        try
+        {
+            if (null != snapshotImage)
+            {
+                loadSnapshot(snapshotImage);
+            }
+        }
+        finally
+        {
+            inCallback = false;
+        }
+        appliedLogPosition.set(cluster.logPosition());
+    }
+
+    public void onSessionOpen(final ClientSession session, final long timestamp)
+    {
+    }
+
+    public void onSessionClose(final ClientSession session, final long timestamp, final CloseReason closeReason)
+    {
+    }
+
+    public void onSessionMessage(
+        final ClientSession session,
+        final long timestamp,
+        final DirectBuffer buffer,
+        final int offset,
+        final int length,
+        final Header header)
+    {
+        inCallback = true;
+        try
+        {
+            clusterTime = timestamp;
+            events.causedBy(header.position(), timestamp);
+            dispatch(session, buffer, offset, length);
+        }
+        finally
+        {
+            inCallback = false;
+            appliedLogPosition.lazySet(header.position());
+        }
+    }
+
+    public void onTimerEvent(final long correlationId, final long timestamp)
+    {
+    }
+
+    public void onTakeSnapshot(final ExclusivePublication snapshotPublication)
+    {
+        inCallback = true;
+        this.snapshotPublication = snapshotPublication;
+        try
+        {
+            snapshotWriter.write(clearingHouse, snapshotOutput);
+        }
+        finally
+        {
+            this.snapshotPublication = null;
+            inCallback = false;
+        }
+    }
+
+    public void onRoleChange(final Cluster.Role newRole)
+    {
+    }
+
+    public void onTerminate(final Cluster cluster)
+    {
+    }
+
+    public void onNewLeadershipTermEvent(
+        final long leadershipTermId,
+        final long logPosition,
+        final long timestamp,
+        final long termBaseLogPosition,
+        final int leaderMemberId,
+        final int logSessionId,
+        final TimeUnit timeUnit,
+        final int appVersion)
+    {
+        this.leadershipTermId = leadershipTermId;
+    }
+
+    public int doBackgroundWork(final long nowNs)
+    {
+        // Also invoked from cluster.idleStrategy() while a callback retries an offer or waits for snapshot records:
+        // the state may then be half way through a command or a load, so reports wait until the callback returns.
+        if (inCallback || null == cluster || stateRequests.isEmpty())
+        {
+            return 0;
+        }
+
+        clearingHouse.stateDigest(digest);
+        final StateReport report = new StateReport(
+            cluster.memberId(),
+            cluster.logPosition(),
+            clearingHouse.eventSequence(),
+            clearingHouse.tradesCleared(),
+            clearingHouse.netDeposits(),
+            clearingHouse.feeAccount(),
+            HexFormat.of().formatHex(digest));
+
+        CompletableFuture<StateReport> request;
+        while (null != (request = stateRequests.poll()))
+        {
+            request.complete(report);
+        }
+        return 1;
+    }
+
+    private void dispatch(final ClientSession session, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (length < HEADER_LENGTH)
+        {
+            refuse(session, 0, 0, 0, ResultCode.MALFORMED_MESSAGE, ReasonText.MESSAGE_TOO_SHORT);
+            return;
+        }
+
+        headerDecoder.wrap(buffer, offset);
+        final int templateId = headerDecoder.templateId();
+        final int blockLength = headerDecoder.blockLength();
+        final int version = headerDecoder.version();
+
+        if (SCHEMA_ID != headerDecoder.schemaId())
+        {
+            refuse(session, 0, 0, templateId, ResultCode.WRONG_SCHEMA, ReasonText.WRONG_SCHEMA_ID);
+            return;
+        }
+
+        final int requiredBlockLength = requiredBlockLength(templateId);
+        if (requiredBlockLength < 0)
+        {
+            refuse(session, 0, 0, templateId, ResultCode.UNKNOWN_TEMPLATE, ReasonText.UNKNOWN_TEMPLATE);
+            return;
+        }
+
+        final int bodyOffset = offset + HEADER_LENGTH;
+        if (SCHEMA_VERSION != version)
+        {
+            refuseWithKey(
+                session, buffer, bodyOffset, length, templateId, ResultCode.WRONG_SCHEMA,
+                ReasonText.WRONG_SCHEMA_VERSION);
+            return;
+        }
+        if (blockLength < requiredBlockLength)
+        {
+            refuseWithKey(
+                session, buffer, bodyOffset, length, templateId, ResultCode.MALFORMED_MESSAGE,
+                ReasonText.BLOCK_LENGTH_TOO_SHORT);
+            return;
+        }
+        if (length - HEADER_LENGTH < blockLength)
+        {
+            refuseWithKey(
+                session, buffer, bodyOffset, length, templateId, ResultCode.MALFORMED_MESSAGE, ReasonText.TRUNCATED);
+            return;
+        }
+
+        try
+        {
+            switch (templateId)
+            {
+                case TradeCommandDecoder.TEMPLATE_ID:
+                    onTrade(session, buffer, bodyOffset, blockLength, version);
+                    break;
+
+                case PriceTickCommandDecoder.TEMPLATE_ID:
+                    onPriceTick(session, buffer, bodyOffset, blockLength, version);
+                    break;
+
+                case DepositCommandDecoder.TEMPLATE_ID:
+                    onDeposit(session, buffer, bodyOffset, blockLength, version);
+                    break;
+
+                case WithdrawCommandDecoder.TEMPLATE_ID:
+                    onWithdraw(session, buffer, bodyOffset, blockLength, version);
+                    break;
+
+                case QueryAccountCommandDecoder.TEMPLATE_ID:
+                    onQueryAccount(session, buffer, bodyOffset, blockLength, version);
+                    break;
+
+                case ListInstrumentCommandDecoder.TEMPLATE_ID:
+                    onListInstrument(session, buffer, bodyOffset, blockLength, version, offset + length);
+                    break;
+
+                case OpenAccountCommandDecoder.TEMPLATE_ID:
+                    onOpenAccount(session, buffer, bodyOffset, blockLength, version);
+                    break;
+
+                case QueryLedgerCommandDecoder.TEMPLATE_ID:
+                    onQueryLedger(session, buffer, bodyOffset, blockLength, version);
+                    break;
+
+                case SenderSequenceQueryDecoder.TEMPLATE_ID:
+                    onSenderSequenceQuery(session, buffer, bodyOffset, blockLength, version);
+                    break;
+
+                default:
+                    refuse(session, 0, 0, templateId, ResultCode.UNKNOWN_TEMPLATE, ReasonText.UNKNOWN_TEMPLATE);
+                    break;
+            }
+        }
+        catch (final AgentTerminationException ex)
+        {
+            throw ex;
+        }
+        catch (final RuntimeException ex)
+        {
+            // A bug in the clearing house must not take the cluster down: every member meets the same exception at
+            // the same log position, so answering with a refusal keeps the members identical.
+            commandsFailed++;
+            reportError(ex);
+            refuseWithKey(
+                session, buffer, bodyOffset, length, templateId, ResultCode.INVALID_PARAMETER,
+                ReasonText.INTERNAL_ERROR);
+        }
+    }
+
+    private void onTrade(
+        final ClientSession session,
+        final DirectBuffer buffer,
+        final int offset,
+        final int blockLength,
+        final int version)
+    {
+        final TradeCommandDecoder command = tradeCommand.wrap(buffer, offset, blockLength, version);
+        final long senderId = command.senderId();
+        final long sequence = command.sequence();
+        final Outcome outcome = clearingHouse.clearTrade(
+            senderId,
+            sequence,
+            command.venueTradeId(),
+            command.instrumentId(),
+            command.buyAccountId(),
+            command.sellAccountId(),
+            command.priceTicks(),
+            command.quantityLots());
+        reply(session, senderId, sequence, TradeCommandDecoder.TEMPLATE_ID, outcome);
+    }
+
+    private void onPriceTick(
+        final ClientSession session,
+        final DirectBuffer buffer,
+        final int offset,
+        final int blockLength,
+        final int version)
+    {
+        final PriceTickCommandDecoder command = priceTickCommand.wrap(buffer, offset, blockLength, version);
+        final long senderId = command.senderId();
+        final long sequence = command.sequence();
+        final Outcome outcome = clearingHouse.applyPriceTick(
+            senderId, sequence, command.instrumentId(), command.sourceId(), command.priceTicks());
+        reply(session, senderId, sequence, PriceTickCommandDecoder.TEMPLATE_ID, outcome);
+    }
+
+    private void onDeposit(
+        final ClientSession session,
+        final DirectBuffer buffer,
+        final int offset,
+        final int blockLength,
+        final int version)
+    {
+        final DepositCommandDecoder command = depositCommand.wrap(buffer, offset, blockLength, version);
+        final long senderId = command.senderId();
+        final long sequence = command.sequence();
+        final Outcome outcome = clearingHouse.deposit(senderId, sequence, command.accountId(), command.amount());
+        reply(session, senderId, sequence, DepositCommandDecoder.TEMPLATE_ID, outcome);
+    }
+
+    private void onWithdraw(
+        final ClientSession session,
+        final DirectBuffer buffer,
+        final int offset,
+        final int blockLength,
+        final int version)
+    {
+        final WithdrawCommandDecoder command = withdrawCommand.wrap(buffer, offset, blockLength, version);
+        final long senderId = command.senderId();
+        final long sequence = command.sequence();
+        final Outcome outcome = clearingHouse.withdraw(senderId, sequence, command.accountId(), command.amount());
+        reply(session, senderId, sequence, WithdrawCommandDecoder.TEMPLATE_ID, outcome);
+    }
+
+    private void onOpenAccount(
+        final ClientSession session,
+        final DirectBuffer buffer,
+        final int offset,
+        final int blockLength,
+        final int version)
+    {
+        final OpenAccountCommandDecoder command = openAccountCommand.wrap(buffer, offset, blockLength, version);
+        final long senderId = command.senderId();
+        final long sequence = command.sequence();
+        final Outcome outcome = clearingHouse.openAccount(
+            senderId, sequence, command.accountId(), command.memberId());
+        reply(session, senderId, sequence, OpenAccountCommandDecoder.TEMPLATE_ID, outcome);
+    }
+
+    private void onListInstrument(
+        final ClientSession session,
+        final DirectBuffer buffer,
+        final int offset,
+        final int blockLength,
+        final int version,
+        final int messageEnd)
+    {
+        final ListInstrumentCommandDecoder command = listInstrumentCommand.wrap(buffer, offset, blockLength, version);
+        final long senderId = command.senderId();
+        final long sequence = command.sequence();
+
+        final int symbolLengthAt = command.limit();
+        if (symbolLengthAt + VAR_LENGTH_HEADER > messageEnd)
+        {
+            refuse(session, senderId, sequence, ListInstrumentCommandDecoder.TEMPLATE_ID,
+                ResultCode.MALFORMED_MESSAGE, ReasonText.BAD_VAR_DATA);
+            return;
+        }
+        final long symbolLength = buffer.getInt(symbolLengthAt, ByteOrder.LITTLE_ENDIAN) & 0xFFFF_FFFFL;
+        if (symbolLength > messageEnd - (symbolLengthAt + VAR_LENGTH_HEADER))
+        {
+            refuse(session, senderId, sequence, ListInstrumentCommandDecoder.TEMPLATE_ID,
+                ResultCode.MALFORMED_MESSAGE, ReasonText.BAD_VAR_DATA);
+            return;
+        }
+
+        final int instrumentId = command.instrumentId();
+        final int initialMarginPpm = command.initialMarginPpm();
+        final int maintenanceMarginPpm = command.maintenanceMarginPpm();
+        final int tradeFeePpm = command.tradeFeePpm();
+        final long tickSizeMicros = command.tickSizeMicros();
+        final long lotSizeMicros = command.lotSizeMicros();
+        final long tickValue = command.tickValue();
+        final String symbol = command.symbol();
+
+        final Outcome outcome = clearingHouse.listInstrument(
+            senderId,
+            sequence,
+            instrumentId,
+            symbol,
+            initialMarginPpm,
+            maintenanceMarginPpm,
+            tradeFeePpm,
+            tickSizeMicros,
+            lotSizeMicros,
+            tickValue);
+        reply(session, senderId, sequence, ListInstrumentCommandDecoder.TEMPLATE_ID, outcome);
+    }
+
+    private void onQueryAccount(
+        final ClientSession session,
+        final DirectBuffer buffer,
+        final int offset,
+        final int blockLength,
+        final int version)
+    {
+        final QueryAccountCommandDecoder command = queryAccountCommand.wrap(buffer, offset, blockLength, version);
+        final long senderId = command.senderId();
+        final long sequence = command.sequence();
+        final long accountId = command.accountId();
+        final Outcome outcome = clearingHouse.queryAccount(senderId, sequence, accountId);
+        final MarginAccount account = clearingHouse.account(accountId);
+
+        if (Outcome.ACCEPTED != outcome || null == account)
+        {
+            reply(session, senderId, sequence, QueryAccountCommandDecoder.TEMPLATE_ID, outcome);
+            return;
+        }
+
+        // A replayed query is answered with the current state: a query changes nothing, so it is still true.
+        accountStateResult.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
+            .senderId(senderId)
+            .sequence(sequence)
+            .accountId(accountId)
+            .memberId(account.memberId())
+            .cash(account.cash())
+            .equity(clearingHouse.equity(account))
+            .initialMargin(clearingHouse.initialMargin(account))
+            .maintenanceMargin(clearingHouse.maintenanceMargin(account))
+            .withdrawable(clearingHouse.withdrawable(account));
+
+        final int positionCount = Math.min(account.positionCount(), MAX_POSITIONS_IN_RESULT);
+        final AccountStateResultEncoder.PositionsEncoder positions = accountStateResult.positionsCount(positionCount);
+        for (int i = 0; i < positionCount; i++)
+        {
+            final int instrumentId = account.instrumentIdAt(i);
+            final Instrument instrument = clearingHouse.instrument(instrumentId);
+            positions.next()
+                .instrumentId(instrumentId)
+                .quantityLots(account.quantityAt(i))
+                .costBasis(account.costBasisAt(i))
+                .markPriceTicks(null == instrument ? 0 : instrument.markPriceTicks())
+                .unrealisedPnl(clearingHouse.unrealisedPnl(account, i));
+        }
+
+        egress.offer(session, replyBuffer, 0, HEADER_LENGTH + accountStateResult.encodedLength());
+    }
+
+    private void onQueryLedger(
+        final ClientSession session,
+        final DirectBuffer buffer,
+        final int offset,
+        final int blockLength,
+        final int version)
+    {
+        final QueryLedgerCommandDecoder command = queryLedgerCommand.wrap(buffer, offset, blockLength, version);
+        final long senderId = command.senderId();
+        final long sequence = command.sequence();
+        final Outcome outcome = clearingHouse.queryLedger(senderId, sequence);
+
+        if (Outcome.ACCEPTED != outcome)
+        {
+            reply(session, senderId, sequence, QueryLedgerCommandDecoder.TEMPLATE_ID, outcome);
+            return;
+        }
+
+        clearingHouse.stateDigest(digest);
+        ledgerResult.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
+            .senderId(senderId)
+            .sequence(sequence)
+            .netDeposits(clearingHouse.netDeposits())
+            .totalCash(clearingHouse.totalCash())
+            .totalUnrealisedPnl(clearingHouse.totalUnrealisedPnl())
+            .feeAccount(clearingHouse.feeAccount())
+            .accountCount(clearingHouse.accountCount())
+            .tradesCleared(clearingHouse.tradesCleared())
+            .eventSequence(clearingHouse.eventSequence())
+            .putStateDigest(digest, 0, digest.length)
+            .leadershipTermId(leadershipTermId);
+
+        egress.offer(session, replyBuffer, 0, HEADER_LENGTH + ledgerResult.encodedLength());
+    }
+
+    private void onSenderSequenceQuery(
+        final ClientSession session,
+        final DirectBuffer buffer,
+        final int offset,
+        final int blockLength,
+        final int version)
+    {
+        final SenderSequenceQueryDecoder query = senderSequenceQuery.wrap(buffer, offset, blockLength, version);
+        final long senderId = query.senderId();
+
+        senderSequenceResult.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
+            .correlationId(query.correlationId())
+            .senderId(senderId)
+            .lastAppliedSequence(clearingHouse.lastAppliedSequence(senderId));
+
+        egress.offer(session, replyBuffer, 0, HEADER_LENGTH + senderSequenceResult.encodedLength());
+    }
+
+    private void reply(
+        final ClientSession session,
+        final long senderId,
+        final long sequence,
+        final int templateId,
+        final Outcome outcome)
+    {
+        final byte[] reason = ReasonText.of(outcome);
+        commandResult.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
+            .senderId(senderId)
+            .sequence(sequence)
+            .resultCode(ResultCode.get(outcome.code()))
+            .replayed(clearingHouse.lastCommandReplayed() ? BooleanType.TRUE : BooleanType.FALSE)
+            .clusterTime(clusterTime)
+            .templateId(templateId)
+            .putReason(reason, 0, reason.length);
+
+        egress.offer(session, replyBuffer, 0, HEADER_LENGTH + commandResult.encodedLength());
+    }
+
+    /**
+     * Refuses a message with a known command template, echoing its idempotency key when the body holds one: every
+     * command starts with senderId then sequence, the sender-sequence query with correlationId then senderId.
+     */
+    private void refuseWithKey(
+        final ClientSession session,
+        final DirectBuffer buffer,
+        final int bodyOffset,
+        final int length,
+        final int templateId,
+        final ResultCode code,
+        final byte[] reason)
+    {
+        long senderId = 0;
+        long sequence = 0;
+        if (length - HEADER_LENGTH >= 2 * Long.BYTES)
+        {
+            if (SenderSequenceQueryDecoder.TEMPLATE_ID == templateId)
+            {
+                senderId = buffer.getLong(bodyOffset + Long.BYTES, ByteOrder.LITTLE_ENDIAN);
+            }
+            else
+            {
+                senderId = buffer.getLong(bodyOffset, ByteOrder.LITTLE_ENDIAN);
+                sequence = buffer.getLong(bodyOffset + Long.BYTES, ByteOrder.LITTLE_ENDIAN);
+            }
+        }
+        refuse(session, senderId, sequence, templateId, code, reason);
+    }
+
+    private void refuse(
+        final ClientSession session,
+        final long senderId,
+        final long sequence,
+        final int templateId,
+        final ResultCode code,
+        final byte[] reason)
+    {
+        messagesRefused++;
+        commandResult.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
+            .senderId(senderId)
+            .sequence(sequence)
+            .resultCode(code)
+            .replayed(BooleanType.FALSE)
+            .clusterTime(clusterTime)
+            .templateId(templateId & 0xFFFF)
+            .putReason(reason, 0, reason.length);
+
+        egress.offer(session, replyBuffer, 0, HEADER_LENGTH + commandResult.encodedLength());
+    }
+
+    private void reportError(final Throwable ex)
+    {
+        final ClusteredServiceContainer.Context context = null != cluster ? cluster.context() : null;
+        if (null != context && null != context.countedErrorHandler())
+        {
+            context.countedErrorHandler().onError(ex);
+        }
+        else
+        {
+            ex.printStackTrace();
+        }
+    }
+
+    private static int requiredBlockLength(final int templateId)
+    {
+        switch (templateId)
+        {
+            case TradeCommandDecoder.TEMPLATE_ID:
+                return TradeCommandDecoder.BLOCK_LENGTH;
+            case PriceTickCommandDecoder.TEMPLATE_ID:
+                return PriceTickCommandDecoder.BLOCK_LENGTH;
+            case DepositCommandDecoder.TEMPLATE_ID:
+                return DepositCommandDecoder.BLOCK_LENGTH;
+            case WithdrawCommandDecoder.TEMPLATE_ID:
+                return WithdrawCommandDecoder.BLOCK_LENGTH;
+            case QueryAccountCommandDecoder.TEMPLATE_ID:
+                return QueryAccountCommandDecoder.BLOCK_LENGTH;
+            case ListInstrumentCommandDecoder.TEMPLATE_ID:
+                return ListInstrumentCommandDecoder.BLOCK_LENGTH;
+            case OpenAccountCommandDecoder.TEMPLATE_ID:
+                return OpenAccountCommandDecoder.BLOCK_LENGTH;
+            case QueryLedgerCommandDecoder.TEMPLATE_ID:
+                return QueryLedgerCommandDecoder.BLOCK_LENGTH;
+            case SenderSequenceQueryDecoder.TEMPLATE_ID:
+                return SenderSequenceQueryDecoder.BLOCK_LENGTH;
+            default:
+                return -1;
+        }
+    }
+
+    private void loadSnapshot(final Image snapshotImage)
+    {
+        final SnapshotLoader loader = new SnapshotLoader(clearingHouse);
+        // Records may span several fragments: without the assembler a large record would be lost.
+        final ImageFragmentAssembler assembler = new ImageFragmentAssembler(loader);
+        snapshotRecordsLoaded = loader.loadFrom(
+            new SnapshotLoader.Source()
+            {
+                public int poll(final int fragmentLimit)
+                {
+                    return snapshotImage.poll(assembler, fragmentLimit);
+                }
+
+                public boolean isEnded()
+                {
+                    return snapshotImage.isEndOfStream() || snapshotImage.isClosed();
+                }
+            },
+            cluster.idleStrategy());
+    }
+
+    private void offerSnapshotRecord(final DirectBuffer buffer, final int offset, final int length)
+    {
+        // Retry until the record is in: a bounded retry would silently truncate the snapshot.
+        final IdleStrategy idleStrategy = cluster.idleStrategy();
+        idleStrategy.reset();
+        while (true)
+        {
+            final long result = snapshotPublication.offer(buffer, offset, length);
+            if (result > 0)
+            {
+                return;
+            }
+
+            if (Publication.BACK_PRESSURED != result && Publication.ADMIN_ACTION != result)
+            {
+                throw new ClusterException("snapshot offer failed: " + Publication.errorString(result));
+            }
+            idleStrategy.idle();
+        }
+    }
+}

@@ -1,0 +1,269 @@
+package dev.backstop.clearing.node;
+
+import dev.backstop.clearing.service.StateReport;
+import dev.backstop.sbe.cluster.ResultCode;
+import io.aeron.cluster.service.Cluster;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.io.File;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Three clearing nodes in one JVM: a command stream survives the loss of the leader with every acknowledged command
+ * applied exactly once, and members restarted from snapshot plus log reach the same state digest as the others.
+ */
+class ClearingClusterTest
+{
+    private static final long OPERATOR = 1;
+    private static final long TREASURY = 2;
+    private static final long EXCHANGE = 100;
+    private static final long ORACLE = 200;
+    private static final int INSTRUMENT = 7;
+    private static final long[] ACCOUNTS = { 11, 12, 13, 14 };
+    private static final long DEPOSIT = 1_000_000_000_000L;
+    private static final Duration AWAIT = Duration.ofSeconds(60);
+
+    private final Map<Long, Long> sequences = new HashMap<>();
+    private final Map<Long, Map<Integer, Long>> expectedPositions = new HashMap<>();
+    private long expectedTrades;
+    private long expectedNetDeposits;
+    private long nextVenueTradeId = 1000;
+
+    @Test
+    @Timeout(value = 240, unit = TimeUnit.SECONDS)
+    void survivesLeaderLossExactlyOnceAndRecoversAFollowerFromSnapshotAndLog()
+    {
+        final int portBase = 20000;
+        try (InProcessCluster cluster = InProcessCluster.start(portBase, testDir("failover"));
+            ClusterTestClient client = new ClusterTestClient(cluster.ingressEndpoints(), clientAeronDir(portBase)))
+        {
+            final int firstLeader = cluster.awaitLeader(AWAIT);
+            setUpBook(client);
+            client.awaitAllAcknowledged(AWAIT);
+
+            int stoppedLeader = -1;
+            for (int i = 0; i < 240; i++)
+            {
+                trade(client, i);
+                if (i % 20 == 0)
+                {
+                    client.priceTick(ORACLE, next(ORACLE), INSTRUMENT, 1, 50_000 + i);
+                }
+                client.awaitPendingAtMost(24, AWAIT);
+
+                if (80 == i)
+                {
+                    stoppedLeader = cluster.leaderIndex();
+                    assertTrue(stoppedLeader >= 0, "a leader before the failover");
+                    cluster.stopNode(stoppedLeader);
+                }
+            }
+            final ClusterTestClient.Command refusedWithdrawal =
+                client.withdraw(TREASURY, next(TREASURY), ACCOUNTS[0], DEPOSIT * 1000);
+            client.awaitAllAcknowledged(AWAIT);
+
+            final int newLeader = cluster.awaitNewLeader(stoppedLeader, AWAIT);
+            assertNotEquals(stoppedLeader, newLeader);
+            assertTrue(client.newLeaderEvents() > 0 || client.reconnects() > 0, "the client saw the failover");
+            assertEquals(ResultCode.INSUFFICIENT_CASH, refusedWithdrawal.result.code());
+            assertEquals("amount exceeds the account's cash", refusedWithdrawal.result.reason());
+
+            verifyBook(client, 1);
+
+            // A gateway that lost a reply resends: the original result comes back, marked replayed, applied once.
+            final ClusterTestClient.Command replay = client.resend(EXCHANGE, 5);
+            client.awaitAllAcknowledged(AWAIT);
+            assertEquals(ResultCode.ACCEPTED, replay.result.code());
+            assertTrue(replay.result.replayed(), "a resent command is answered as replayed");
+            verifyBook(client, 1);
+
+            final List<StateReport> afterFailover = cluster.awaitConvergence(AWAIT);
+            assertEquals(2, afterFailover.size());
+            assertEquals(expectedTrades, afterFailover.get(0).tradesCleared());
+
+            // The old leader comes back and catches up from its own log plus the new leader's.
+            cluster.restartNode(stoppedLeader);
+            client.idleFor(Duration.ofMillis(200));
+            final List<StateReport> allThree = cluster.awaitConvergence(AWAIT);
+            assertEquals(3, allThree.size());
+
+            cluster.takeSnapshot(AWAIT);
+            final int leader = cluster.awaitLeader(AWAIT);
+            final int follower = (leader + 1) % cluster.memberCount();
+            cluster.stopNode(follower);
+
+            for (int i = 240; i < 300; i++)
+            {
+                trade(client, i);
+                client.awaitPendingAtMost(24, AWAIT);
+            }
+            deposit(client, ACCOUNTS[2], 5_000_000);
+            client.awaitAllAcknowledged(AWAIT);
+
+            cluster.restartNode(follower);
+            client.idleFor(Duration.ofMillis(200));
+            final List<StateReport> recovered = cluster.awaitConvergence(AWAIT);
+            assertEquals(3, recovered.size());
+            assertEquals(expectedTrades, recovered.get(0).tradesCleared());
+            assertEquals(expectedNetDeposits, recovered.get(0).netDeposits());
+            assertTrue(cluster.service(follower).snapshotRecordsLoaded() > 0, "the follower started from a snapshot");
+
+            verifyBook(client, 2);
+            System.out.println("failover: stoppedLeader=" + stoppedLeader + " newLeader=" + newLeader +
+                " newLeaderEvents=" + client.newLeaderEvents() + " reconnects=" + client.reconnects() +
+                " resends=" + client.resends() + " replayedResults=" + client.replayedResults().size() +
+                " events=" + client.eventsReceived() + " digest=" + recovered.get(0).digestHex());
+            assertTrue(client.eventOrderViolations().isEmpty(), client.eventOrderViolations().toString());
+            assertTrue(client.eventsReceived() > 0);
+            assertNotEquals(firstLeader, -1);
+        }
+    }
+
+    @Test
+    @Timeout(value = 180, unit = TimeUnit.SECONDS)
+    void snapshotRoundTripRestoresTheSameStateDigestOnEveryMember()
+    {
+        final int portBase = 20400;
+        try (InProcessCluster cluster = InProcessCluster.start(portBase, testDir("snapshot")))
+        {
+            cluster.awaitLeader(AWAIT);
+            final StateReport beforeSnapshot;
+            try (ClusterTestClient client = new ClusterTestClient(cluster.ingressEndpoints(), clientAeronDir(portBase)))
+            {
+                setUpBook(client);
+                for (int i = 0; i < 60; i++)
+                {
+                    trade(client, i);
+                    client.awaitPendingAtMost(16, AWAIT);
+                }
+                client.priceTick(ORACLE, next(ORACLE), INSTRUMENT, 1, 51_234);
+                client.awaitAllAcknowledged(AWAIT);
+                assertEquals(sequences.get(EXCHANGE), client.querySenderSequence(77, EXCHANGE, AWAIT));
+
+                beforeSnapshot = cluster.awaitConvergence(AWAIT).get(0);
+                assertEquals(expectedTrades, beforeSnapshot.tradesCleared());
+                cluster.takeSnapshot(AWAIT);
+            }
+
+            for (int i = 0; i < cluster.memberCount(); i++)
+            {
+                cluster.stopNode(i);
+            }
+            for (int i = 0; i < cluster.memberCount(); i++)
+            {
+                cluster.restartNode(i);
+            }
+            cluster.awaitLeader(AWAIT);
+
+            final List<StateReport> restored = cluster.awaitConvergence(AWAIT);
+            assertEquals(3, restored.size());
+            for (final StateReport report : restored)
+            {
+                assertEquals(beforeSnapshot.digestHex(), report.digestHex(), "digest after loading the snapshot");
+                assertEquals(beforeSnapshot.eventSequence(), report.eventSequence());
+            }
+            for (int i = 0; i < cluster.memberCount(); i++)
+            {
+                assertTrue(cluster.service(i).snapshotRecordsLoaded() > 0, "member " + i + " loaded the snapshot");
+                assertNotNull(cluster.node(i));
+            }
+            assertTrue(Cluster.Role.LEADER == cluster.node(cluster.leaderIndex()).role());
+        }
+    }
+
+    private void setUpBook(final ClusterTestClient client)
+    {
+        client.listInstrument(OPERATOR, next(OPERATOR), INSTRUMENT, "BTC-PERP");
+        for (final long account : ACCOUNTS)
+        {
+            client.openAccount(OPERATOR, next(OPERATOR), account, 500 + account);
+        }
+        for (final long account : ACCOUNTS)
+        {
+            deposit(client, account, DEPOSIT);
+        }
+    }
+
+    private void deposit(final ClusterTestClient client, final long account, final long amount)
+    {
+        client.deposit(TREASURY, next(TREASURY), account, amount);
+        expectedNetDeposits += amount;
+    }
+
+    private void trade(final ClusterTestClient client, final int i)
+    {
+        final long buyer = ACCOUNTS[i % ACCOUNTS.length];
+        final long seller = ACCOUNTS[(i + 1 + (i / ACCOUNTS.length) % (ACCOUNTS.length - 1)) % ACCOUNTS.length];
+        final long quantity = 1 + i % 3;
+        client.trade(EXCHANGE, next(EXCHANGE), nextVenueTradeId++, INSTRUMENT, buyer, seller, 50_000 + i % 7, quantity);
+        expectedTrades++;
+        expectedPositions.computeIfAbsent(buyer, (k) -> new HashMap<>()).merge(INSTRUMENT, quantity, Long::sum);
+        expectedPositions.computeIfAbsent(seller, (k) -> new HashMap<>()).merge(INSTRUMENT, -quantity, Long::sum);
+    }
+
+    private long next(final long senderId)
+    {
+        return sequences.merge(senderId, 1L, Long::sum);
+    }
+
+    /**
+     * Every trade was acknowledged ACCEPTED (never a duplicate), and the cluster's ledger and accounts show each one
+     * applied exactly once.
+     */
+    private void verifyBook(final ClusterTestClient client, final int round)
+    {
+        for (long sequence = 1; sequence < sequences.get(EXCHANGE) + 1; sequence++)
+        {
+            final ClusterTestClient.Command command = client.command(EXCHANGE, sequence);
+            assertNotNull(command.result, "trade " + sequence + " acknowledged");
+            assertEquals(ResultCode.ACCEPTED, command.result.code(), "trade " + sequence + " in round " + round);
+        }
+
+        final long ledgerSequence = next(OPERATOR);
+        client.queryLedger(OPERATOR, ledgerSequence);
+        final long[] accountSequences = new long[ACCOUNTS.length];
+        for (int i = 0; i < ACCOUNTS.length; i++)
+        {
+            accountSequences[i] = next(OPERATOR);
+            client.queryAccount(OPERATOR, accountSequences[i], ACCOUNTS[i]);
+        }
+        client.awaitAllAcknowledged(AWAIT);
+
+        final ClusterTestClient.Ledger ledger = client.ledger(OPERATOR, ledgerSequence);
+        assertNotNull(ledger, "ledger result");
+        assertEquals(expectedTrades, ledger.tradesCleared(), "trades cleared exactly once");
+        assertEquals(expectedNetDeposits, ledger.netDeposits(), "deposits applied exactly once");
+        assertEquals(ACCOUNTS.length, ledger.accountCount());
+        assertEquals(ledger.netDeposits(), ledger.totalCash() + ledger.totalUnrealisedPnl() + ledger.feeAccount(),
+            "money is conserved");
+        assertTrue(ledger.leadershipTermId() >= 1, "a new leadership term after the failover");
+
+        for (int i = 0; i < ACCOUNTS.length; i++)
+        {
+            final ClusterTestClient.AccountState state = client.accountState(OPERATOR, accountSequences[i]);
+            assertNotNull(state, "account state of " + ACCOUNTS[i]);
+            final long expected = expectedPositions.getOrDefault(ACCOUNTS[i], Map.of()).getOrDefault(INSTRUMENT, 0L);
+            assertEquals(expected, state.quantities().getOrDefault(INSTRUMENT, 0L), "position of " + ACCOUNTS[i]);
+        }
+    }
+
+    private static File testDir(final String name)
+    {
+        return new File("target/clearing-cluster-test/" + name);
+    }
+
+    private static String clientAeronDir(final int portBase)
+    {
+        return ClearingNode.Context.defaultAeronDirectoryName(portBase, 0) + "-client";
+    }
+}

@@ -1,0 +1,672 @@
+package dev.backstop.clearing.service;
+
+import dev.backstop.sbe.cluster.AccountStateResultDecoder;
+import dev.backstop.sbe.cluster.BooleanType;
+import dev.backstop.sbe.cluster.CommandResultDecoder;
+import dev.backstop.sbe.cluster.CommandResultEncoder;
+import dev.backstop.sbe.cluster.DepositCommandDecoder;
+import dev.backstop.sbe.cluster.DepositCommandEncoder;
+import dev.backstop.sbe.cluster.LedgerResultDecoder;
+import dev.backstop.sbe.cluster.ListInstrumentCommandEncoder;
+import dev.backstop.sbe.cluster.MessageHeaderDecoder;
+import dev.backstop.sbe.cluster.MessageHeaderEncoder;
+import dev.backstop.sbe.cluster.OpenAccountCommandEncoder;
+import dev.backstop.sbe.cluster.PriceTickCommandEncoder;
+import dev.backstop.sbe.cluster.QueryAccountCommandEncoder;
+import dev.backstop.sbe.cluster.QueryLedgerCommandEncoder;
+import dev.backstop.sbe.cluster.ResultCode;
+import dev.backstop.sbe.cluster.SenderSequenceQueryEncoder;
+import dev.backstop.sbe.cluster.SenderSequenceResultDecoder;
+import dev.backstop.sbe.cluster.TradeCommandEncoder;
+import dev.backstop.sbe.cluster.WithdrawCommandEncoder;
+import dev.backstop.sbe.events.CollateralMovedDecoder;
+import dev.backstop.sbe.events.CollateralMovement;
+import dev.backstop.sbe.events.CommandRefusedDecoder;
+import dev.backstop.sbe.events.TradeClearedDecoder;
+import io.aeron.Publication;
+import io.aeron.logbuffer.Header;
+import io.aeron.logbuffer.LogBufferDescriptor;
+import io.aeron.protocol.DataHeaderFlyweight;
+import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The clearing service's decoding, dispatch, replies, events and refusals, driven without a cluster.
+ */
+class ClearingServiceTest
+{
+    private static final long OPERATOR = 1;
+    private static final long MEMBER = 2;
+    private static final long EXCHANGE = 100;
+    private static final int INSTRUMENT = 7;
+
+    private final FakeCluster cluster = new FakeCluster();
+    private final CapturingSession gateway = new CapturingSession(1);
+    private final CapturingSession otherGateway = new CapturingSession(2);
+    private final ClearingService service = new ClearingService();
+    private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(256);
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final CommandResultDecoder commandResult = new CommandResultDecoder();
+    private final UnsafeBuffer headerBuffer = new UnsafeBuffer(new byte[DataHeaderFlyweight.HEADER_LENGTH]);
+    private final Header header = new Header(0, LogBufferDescriptor.positionBitsToShift(64 * 1024));
+    private long position;
+
+    @BeforeEach
+    void start()
+    {
+        header.buffer(headerBuffer);
+        header.offset(0);
+        cluster.sessions.add(gateway);
+        cluster.sessions.add(otherGateway);
+        service.onStart(cluster, null);
+    }
+
+    @Test
+    void appliesCommandsAndAnswersTheSenderWithEachResult()
+    {
+        cluster.time = 1_700_000_000_123L;
+        send(listInstrument(OPERATOR, 1, "BTC-PERP"));
+        send(openAccount(OPERATOR, 2, 11));
+        send(deposit(MEMBER, 1, 11, 5_000_000));
+
+        final List<DirectBuffer> results = results(gateway);
+        assertEquals(3, results.size());
+        assertResult(results.get(0), OPERATOR, 1, ResultCode.ACCEPTED, false, ListInstrumentCommandEncoder.TEMPLATE_ID);
+        assertResult(results.get(1), OPERATOR, 2, ResultCode.ACCEPTED, false, OpenAccountCommandEncoder.TEMPLATE_ID);
+        assertResult(results.get(2), MEMBER, 1, ResultCode.ACCEPTED, false, DepositCommandEncoder.TEMPLATE_ID);
+        assertEquals(cluster.time, commandResult.clusterTime());
+        assertEquals(5_000_000, service.clearingHouse().netDeposits());
+        assertTrue(results(otherGateway).isEmpty(), "results go only to the sender's session");
+    }
+
+    @Test
+    void broadcastsEventsWithSequenceLogPositionAndClusterTimeToEverySession()
+    {
+        setUpAccounts();
+        cluster.time = 42_000;
+        send(deposit(MEMBER, 3, 11, 7_000_000));
+        final long depositPosition = position;
+
+        for (final CapturingSession session : List.of(gateway, otherGateway))
+        {
+            final List<DirectBuffer> events = events(session);
+            final DirectBuffer last = events.get(events.size() - 1);
+            headerDecoder.wrap(last, 0);
+            assertEquals(CollateralMovedDecoder.TEMPLATE_ID, headerDecoder.templateId());
+            final CollateralMovedDecoder moved = new CollateralMovedDecoder()
+                .wrap(last, MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(), headerDecoder.version());
+            assertEquals(service.clearingHouse().eventSequence(), moved.eventSequence());
+            assertEquals(depositPosition, moved.logPosition());
+            assertEquals(42_000, moved.clusterTime());
+            assertEquals(11, moved.accountId());
+            assertEquals(CollateralMovement.DEPOSIT, moved.movement());
+            assertEquals(7_000_000, moved.amount());
+        }
+
+        long expectedSequence = 1;
+        for (final DirectBuffer event : events(gateway))
+        {
+            assertEquals(expectedSequence++, event.getLong(MessageHeaderDecoder.ENCODED_LENGTH, ByteOrder.LITTLE_ENDIAN),
+                "events are gap-free from 1");
+        }
+    }
+
+    @Test
+    void clearsATradeAndPublishesIt()
+    {
+        setUpAccounts();
+        send(priceTick(EXCHANGE + 1, 1, 49_000));
+        assertResult(lastResult(gateway), EXCHANGE + 1, 1, ResultCode.ACCEPTED, false,
+            PriceTickCommandEncoder.TEMPLATE_ID);
+        send(trade(1, 555, 11, 12, 50_000, 3));
+
+        assertResult(lastResult(gateway), EXCHANGE, 1, ResultCode.ACCEPTED, false, TradeCommandEncoder.TEMPLATE_ID);
+        final DirectBuffer event = lastEvent(gateway, TradeClearedDecoder.TEMPLATE_ID);
+        assertNotNull(event);
+        headerDecoder.wrap(event, 0);
+        final TradeClearedDecoder cleared = new TradeClearedDecoder()
+            .wrap(event, MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(), headerDecoder.version());
+        assertEquals(EXCHANGE, cleared.exchangeId());
+        assertEquals(555, cleared.venueTradeId());
+        assertEquals(3, cleared.quantityLots());
+        assertEquals(1, service.clearingHouse().tradesCleared());
+    }
+
+    @Test
+    void answersAResentCommandWithTheOriginalResultMarkedReplayed()
+    {
+        setUpAccounts();
+        send(trade(1, 555, 11, 12, 50_000, 3));
+        final int eventsBefore = events(gateway).size();
+        final String digestBefore = digest();
+
+        send(trade(1, 555, 11, 12, 50_000, 3));
+
+        assertResult(lastResult(gateway), EXCHANGE, 1, ResultCode.ACCEPTED, true, TradeCommandEncoder.TEMPLATE_ID);
+        assertEquals(eventsBefore, events(gateway).size(), "a replay publishes nothing");
+        assertEquals(digestBefore, digest(), "a replay changes nothing");
+        assertEquals(1, service.clearingHouse().tradesCleared());
+    }
+
+    @Test
+    void refusesWithTheDomainReasonAndPublishesTheRefusal()
+    {
+        setUpAccounts();
+        send(withdraw(MEMBER, 3, 11, 1_000_000_000_000L));
+
+        assertResult(lastResult(gateway), MEMBER, 3, ResultCode.INSUFFICIENT_CASH, false,
+            WithdrawCommandEncoder.TEMPLATE_ID);
+        assertEquals("amount exceeds the account's cash", commandResult.reason());
+
+        final DirectBuffer event = lastEvent(gateway, CommandRefusedDecoder.TEMPLATE_ID);
+        assertNotNull(event);
+        headerDecoder.wrap(event, 0);
+        final CommandRefusedDecoder refused = new CommandRefusedDecoder()
+            .wrap(event, MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(), headerDecoder.version());
+        assertEquals(MEMBER, refused.senderId());
+        assertEquals(3, refused.sequence());
+        assertEquals(WithdrawCommandEncoder.TEMPLATE_ID, refused.templateId());
+        assertEquals(dev.backstop.sbe.events.ResultCode.INSUFFICIENT_CASH, refused.resultCode());
+        assertEquals("amount exceeds the account's cash", refused.reason());
+    }
+
+    @Test
+    void refusesAMessageShorterThanTheHeader()
+    {
+        assertRefused(new UnsafeBuffer(new byte[] { 1, 2, 3, 4 }), 4, ResultCode.MALFORMED_MESSAGE, 0, 0, 0);
+    }
+
+    @Test
+    void refusesAnotherSchema()
+    {
+        final int length = deposit(MEMBER, 1, 11, 100);
+        buffer.putShort(4, (short)101, ByteOrder.LITTLE_ENDIAN);
+        assertRefused(buffer, length, ResultCode.WRONG_SCHEMA, DepositCommandEncoder.TEMPLATE_ID, 0, 0);
+    }
+
+    @Test
+    void refusesAnotherSchemaVersionEchoingTheKey()
+    {
+        final int length = deposit(MEMBER, 9, 11, 100);
+        buffer.putShort(6, (short)2, ByteOrder.LITTLE_ENDIAN);
+        assertRefused(buffer, length, ResultCode.WRONG_SCHEMA, DepositCommandEncoder.TEMPLATE_ID, MEMBER, 9);
+    }
+
+    @Test
+    void refusesUnknownTemplatesAndResultsSentAsCommands()
+    {
+        int length = deposit(MEMBER, 1, 11, 100);
+        buffer.putShort(2, (short)99, ByteOrder.LITTLE_ENDIAN);
+        assertRefused(buffer, length, ResultCode.UNKNOWN_TEMPLATE, 99, 0, 0);
+
+        length = deposit(MEMBER, 1, 11, 100);
+        buffer.putShort(2, (short)CommandResultEncoder.TEMPLATE_ID, ByteOrder.LITTLE_ENDIAN);
+        assertRefused(buffer, length, ResultCode.UNKNOWN_TEMPLATE, CommandResultEncoder.TEMPLATE_ID, 0, 0);
+    }
+
+    @Test
+    void refusesABlockLengthShorterThanTheCommand()
+    {
+        final int length = deposit(MEMBER, 4, 11, 100);
+        buffer.putShort(0, (short)(DepositCommandDecoder.BLOCK_LENGTH - 8), ByteOrder.LITTLE_ENDIAN);
+        assertRefused(buffer, length, ResultCode.MALFORMED_MESSAGE, DepositCommandEncoder.TEMPLATE_ID, MEMBER, 4);
+    }
+
+    @Test
+    void refusesAMessageShorterThanItsBlockLength()
+    {
+        deposit(MEMBER, 5, 11, 100);
+        assertRefused(buffer, MessageHeaderEncoder.ENCODED_LENGTH + 20, ResultCode.MALFORMED_MESSAGE,
+            DepositCommandEncoder.TEMPLATE_ID, MEMBER, 5);
+        assertRefused(buffer, MessageHeaderEncoder.ENCODED_LENGTH + 4, ResultCode.MALFORMED_MESSAGE,
+            DepositCommandEncoder.TEMPLATE_ID, 0, 0);
+    }
+
+    @Test
+    void refusesAVariableLengthFieldRunningPastTheEnd()
+    {
+        final int length = listInstrument(OPERATOR, 1, "BTC-PERP");
+        final int symbolLengthOffset = length - "BTC-PERP".length() - 4;
+        buffer.putInt(symbolLengthOffset, 1_000_000, ByteOrder.LITTLE_ENDIAN);
+        assertRefused(buffer, length, ResultCode.MALFORMED_MESSAGE, ListInstrumentCommandEncoder.TEMPLATE_ID,
+            OPERATOR, 1);
+
+        // Cut exactly at the end of the block: no room for the symbol's length prefix.
+        listInstrument(OPERATOR, 1, "BTC-PERP");
+        assertRefused(buffer, symbolLengthOffset, ResultCode.MALFORMED_MESSAGE,
+            ListInstrumentCommandEncoder.TEMPLATE_ID, OPERATOR, 1);
+        assertNull(service.clearingHouse().instrument(INSTRUMENT));
+    }
+
+    @Test
+    void answersAccountLedgerAndSenderSequenceQueries()
+    {
+        setUpAccounts();
+        send(trade(1, 555, 11, 12, 50_000, 3));
+        service.onNewLeadershipTermEvent(5, 0, 0, 0, 0, 0, TimeUnit.MILLISECONDS, 0);
+
+        send(queryAccount(OPERATOR, 4, 11));
+        final DirectBuffer accountState = last(gateway, 102, AccountStateResultDecoder.TEMPLATE_ID);
+        headerDecoder.wrap(accountState, 0);
+        final AccountStateResultDecoder state = new AccountStateResultDecoder().wrap(
+            accountState, MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(), headerDecoder.version());
+        assertEquals(OPERATOR, state.senderId());
+        assertEquals(4, state.sequence());
+        assertEquals(11, state.accountId());
+        assertEquals(service.clearingHouse().account(11).cash(), state.cash());
+        final AccountStateResultDecoder.PositionsDecoder positions = state.positions();
+        assertEquals(1, positions.count());
+        positions.next();
+        assertEquals(INSTRUMENT, positions.instrumentId());
+        assertEquals(3, positions.quantityLots());
+        assertEquals(50_000, positions.markPriceTicks());
+
+        send(queryLedger(OPERATOR, 5));
+        final DirectBuffer ledgerMessage = last(gateway, 102, LedgerResultDecoder.TEMPLATE_ID);
+        headerDecoder.wrap(ledgerMessage, 0);
+        final LedgerResultDecoder ledger = new LedgerResultDecoder().wrap(
+            ledgerMessage, MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(), headerDecoder.version());
+        assertEquals(1, ledger.tradesCleared());
+        assertEquals(5, ledger.leadershipTermId());
+        assertEquals(service.clearingHouse().netDeposits(), ledger.netDeposits());
+        final byte[] digest = new byte[32];
+        ledger.getStateDigest(digest, 0, 32);
+        assertEquals(digest(), HexFormat.of().formatHex(digest));
+
+        send(querySenderSequence(77, EXCHANGE));
+        final DirectBuffer sequenceMessage = last(gateway, 102, SenderSequenceResultDecoder.TEMPLATE_ID);
+        headerDecoder.wrap(sequenceMessage, 0);
+        final SenderSequenceResultDecoder sequence = new SenderSequenceResultDecoder().wrap(
+            sequenceMessage, MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(), headerDecoder.version());
+        assertEquals(77, sequence.correlationId());
+        assertEquals(EXCHANGE, sequence.senderId());
+        assertEquals(1, sequence.lastAppliedSequence());
+
+        send(queryAccount(OPERATOR, 6, 999));
+        assertResult(lastResult(gateway), OPERATOR, 6, ResultCode.UNKNOWN_ACCOUNT, false,
+            QueryAccountCommandEncoder.TEMPLATE_ID);
+    }
+
+    @Test
+    void appliesTheCommandEvenWhenItsReplyIsBackPressuredAndDropsTheReplyAfterBoundedRetries()
+    {
+        setUpAccounts();
+        gateway.offerResult = Publication.BACK_PRESSURED;
+        otherGateway.offerResult = Publication.NOT_CONNECTED;
+        final int offersBefore = gateway.offers;
+
+        send(deposit(MEMBER, 3, 11, 1_000));
+
+        assertEquals(2_001_000, service.clearingHouse().account(11).cash());
+        assertTrue(gateway.offers - offersBefore <= 2 * Egress.MAX_OFFER_ATTEMPTS, "retries are bounded");
+        assertTrue(service.egressDropped() >= 2);
+    }
+
+    @Test
+    void reportsAConsistentStateDigestFromTheServiceThread()
+    {
+        setUpAccounts();
+        cluster.logPosition = position;
+        final var future = service.requestStateReport();
+        assertFalse(future.isDone());
+
+        assertEquals(1, service.doBackgroundWork(0));
+
+        final StateReport report = future.join();
+        assertEquals(digest(), report.digestHex());
+        assertEquals(position, report.logPosition());
+        assertEquals(service.clearingHouse().eventSequence(), report.eventSequence());
+        assertEquals(0, service.doBackgroundWork(0), "no work without a request");
+    }
+
+    @Test
+    void theCommandPathDoesNotAllocateOnceWarm()
+    {
+        setUpAccounts();
+        gateway.capture = false;
+        otherGateway.capture = false;
+        final UnsafeBuffer deposit = new UnsafeBuffer(new byte[64]);
+        final UnsafeBuffer replay = new UnsafeBuffer(new byte[64]);
+        final UnsafeBuffer query = new UnsafeBuffer(new byte[64]);
+        final UnsafeBuffer refused = new UnsafeBuffer(new byte[64]);
+        final int depositLength = copy(deposit(MEMBER, 3, 11, 1), deposit);
+        final int replayLength = copy(deposit(MEMBER, 3, 11, 1), replay);
+        final int queryLength = copy(queryAccount(OPERATOR, 4, 11), query);
+        final int refusedLength = copy(deposit(MEMBER, 1, 11, 1), refused);
+        refused.putShort(4, (short)101, ByteOrder.LITTLE_ENDIAN);
+
+        final com.sun.management.ThreadMXBean threads =
+            (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
+        long sequence = 3;
+        long allocated = 0;
+        for (int round = 0; round < 2; round++)
+        {
+            final long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 20_000; i++)
+            {
+                deposit.putLong(MessageHeaderEncoder.ENCODED_LENGTH + 8, sequence++, ByteOrder.LITTLE_ENDIAN);
+                onMessage(deposit, depositLength);
+                onMessage(replay, replayLength);
+                onMessage(refused, refusedLength);
+            }
+            for (int i = 0; i < 2_000; i++)
+            {
+                query.putLong(MessageHeaderEncoder.ENCODED_LENGTH + 8, 4 + round * 2_000L + i, ByteOrder.LITTLE_ENDIAN);
+                onMessage(query, queryLength);
+            }
+            allocated = threads.getCurrentThreadAllocatedBytes() - before;
+        }
+
+        assertEquals(2_000_000 + 40_000, service.clearingHouse().account(11).cash());
+        assertTrue(allocated < 1024, "bytes allocated by 62,000 warm messages: " + allocated);
+    }
+
+    @Test
+    void noInputCrashesTheServiceAndEveryMessageGetsExactlyOneReply()
+    {
+        setUpAccounts();
+        final Random random = new Random(20_251_121L);
+        final int[] templates = { 10, 11, 12, 13, 14, 15, 16, 17, 18, 30, 99 };
+        final UnsafeBuffer fuzz = new UnsafeBuffer(new byte[256]);
+
+        for (int i = 0; i < 5_000; i++)
+        {
+            final int length = random.nextInt(fuzz.capacity());
+            final byte[] bytes = new byte[fuzz.capacity()];
+            random.nextBytes(bytes);
+            fuzz.putBytes(0, bytes);
+            if (length >= 8 && random.nextInt(4) > 0)
+            {
+                // Mostly plausible headers so the fuzz reaches the decoders, with a random block length.
+                fuzz.putShort(0, (short)random.nextInt(80), ByteOrder.LITTLE_ENDIAN);
+                fuzz.putShort(2, (short)templates[random.nextInt(templates.length)], ByteOrder.LITTLE_ENDIAN);
+                fuzz.putShort(4, (short)(random.nextInt(10) > 0 ? 102 : random.nextInt(200)), ByteOrder.LITTLE_ENDIAN);
+                fuzz.putShort(6, (short)(random.nextInt(10) > 0 ? 1 : random.nextInt(3)), ByteOrder.LITTLE_ENDIAN);
+                if (length >= 24 && random.nextBoolean())
+                {
+                    // A plausible next sequence for a random sender makes some of them apply.
+                    fuzz.putLong(8, 1 + random.nextInt(3), ByteOrder.LITTLE_ENDIAN);
+                }
+            }
+
+            final int messagesBefore = gateway.messages.size();
+            send(fuzz, length);
+            int replies = 0;
+            for (int m = messagesBefore; m < gateway.messages.size(); m++)
+            {
+                headerDecoder.wrap(gateway.messages.get(m), 0);
+                replies += 102 == headerDecoder.schemaId() ? 1 : 0;
+            }
+            assertEquals(1, replies, "exactly one reply to message " + i);
+        }
+
+        assertEquals(0, service.clearingHouse().conservationError());
+        assertEquals(0, service.commandsFailed(), "the clearing house never threw");
+        assertTrue(service.messagesRefused() > 1000);
+    }
+
+    private void setUpAccounts()
+    {
+        send(listInstrument(OPERATOR, 1, "BTC-PERP"));
+        send(openAccount(OPERATOR, 2, 11));
+        send(openAccount(OPERATOR, 3, 12));
+        send(deposit(MEMBER, 1, 11, 2_000_000));
+        send(deposit(MEMBER, 2, 12, 2_000_000));
+        for (final DirectBuffer result : results(gateway))
+        {
+            commandResult.wrap(result, MessageHeaderDecoder.ENCODED_LENGTH, CommandResultDecoder.BLOCK_LENGTH, 1);
+            assertEquals(ResultCode.ACCEPTED, commandResult.resultCode());
+        }
+    }
+
+    private void assertRefused(
+        final DirectBuffer message,
+        final int length,
+        final ResultCode code,
+        final int templateId,
+        final long senderId,
+        final long sequence)
+    {
+        final String digestBefore = digest();
+        final int eventsBefore = events(gateway).size();
+        final int repliesBefore = replies(gateway).size();
+
+        send(message, length);
+
+        assertEquals(repliesBefore + 1, replies(gateway).size(), "one reply");
+        assertResult(lastResult(gateway), senderId, sequence, code, false, templateId);
+        assertFalse(commandResult.reason().isEmpty(), "a refusal names its reason");
+        assertEquals(digestBefore, digest(), "a refused message changes nothing");
+        assertEquals(eventsBefore, events(gateway).size(), "a refused message publishes nothing");
+    }
+
+    private void assertResult(
+        final DirectBuffer message,
+        final long senderId,
+        final long sequence,
+        final ResultCode code,
+        final boolean replayed,
+        final int templateId)
+    {
+        headerDecoder.wrap(message, 0);
+        assertEquals(CommandResultDecoder.TEMPLATE_ID, headerDecoder.templateId());
+        commandResult.wrap(message, MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(),
+            headerDecoder.version());
+        assertEquals(code, commandResult.resultCode(), "result code");
+        assertEquals(senderId, commandResult.senderId(), "senderId");
+        assertEquals(sequence, commandResult.sequence(), "sequence");
+        assertEquals(replayed ? BooleanType.TRUE : BooleanType.FALSE, commandResult.replayed(), "replayed");
+        assertEquals(templateId, commandResult.templateId(), "templateId");
+    }
+
+    private int copy(final int length, final UnsafeBuffer target)
+    {
+        target.putBytes(0, buffer, 0, length);
+        return length;
+    }
+
+    private void onMessage(final DirectBuffer message, final int length)
+    {
+        position += 64;
+        headerBuffer.putInt(DataHeaderFlyweight.TERM_OFFSET_FIELD_OFFSET, (int)(position & 0xFFFF) - 32,
+            ByteOrder.LITTLE_ENDIAN);
+        service.onSessionMessage(gateway, cluster.time, message, 0, length, header);
+    }
+
+    private String digest()
+    {
+        final byte[] digest = new byte[32];
+        service.clearingHouse().stateDigest(digest);
+        return HexFormat.of().formatHex(digest);
+    }
+
+    private void send(final int length)
+    {
+        send(buffer, length);
+    }
+
+    private void send(final DirectBuffer message, final int length)
+    {
+        position += 64;
+        final DataHeaderFlyweight frame = new DataHeaderFlyweight(headerBuffer);
+        frame.frameLength(32);
+        frame.termOffset((int)position - 32);
+        frame.termId(0);
+        service.onSessionMessage(gateway, cluster.time, message, 0, length, header);
+        assertEquals(position, service.appliedLogPosition());
+    }
+
+    private List<DirectBuffer> replies(final CapturingSession session)
+    {
+        return messages(session, 102, -1);
+    }
+
+    private List<DirectBuffer> results(final CapturingSession session)
+    {
+        return messages(session, 102, CommandResultDecoder.TEMPLATE_ID);
+    }
+
+    private List<DirectBuffer> events(final CapturingSession session)
+    {
+        return messages(session, 103, -1);
+    }
+
+    private DirectBuffer lastResult(final CapturingSession session)
+    {
+        return last(session, 102, CommandResultDecoder.TEMPLATE_ID);
+    }
+
+    private DirectBuffer lastEvent(final CapturingSession session, final int templateId)
+    {
+        return last(session, 103, templateId);
+    }
+
+    private DirectBuffer last(final CapturingSession session, final int schemaId, final int templateId)
+    {
+        final List<DirectBuffer> messages = messages(session, schemaId, templateId);
+        return messages.isEmpty() ? null : messages.get(messages.size() - 1);
+    }
+
+    private List<DirectBuffer> messages(final CapturingSession session, final int schemaId, final int templateId)
+    {
+        final List<DirectBuffer> found = new ArrayList<>();
+        for (final UnsafeBuffer message : session.messages)
+        {
+            headerDecoder.wrap(message, 0);
+            if (headerDecoder.schemaId() == schemaId && (templateId < 0 || headerDecoder.templateId() == templateId))
+            {
+                found.add(message);
+            }
+        }
+        return found;
+    }
+
+    private int listInstrument(final long senderId, final long sequence, final String symbol)
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + new ListInstrumentCommandEncoder()
+            .wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .senderId(senderId)
+            .sequence(sequence)
+            .instrumentId(INSTRUMENT)
+            .initialMarginPpm(100_000)
+            .maintenanceMarginPpm(50_000)
+            .tradeFeePpm(500)
+            .tickSizeMicros(100_000)
+            .lotSizeMicros(1_000)
+            .tickValue(1)
+            .symbol(symbol)
+            .encodedLength();
+    }
+
+    private int openAccount(final long senderId, final long sequence, final long accountId)
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + new OpenAccountCommandEncoder()
+            .wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .senderId(senderId)
+            .sequence(sequence)
+            .accountId(accountId)
+            .memberId(500 + accountId)
+            .encodedLength();
+    }
+
+    private int deposit(final long senderId, final long sequence, final long accountId, final long amount)
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + new DepositCommandEncoder()
+            .wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .senderId(senderId)
+            .sequence(sequence)
+            .accountId(accountId)
+            .amount(amount)
+            .encodedLength();
+    }
+
+    private int withdraw(final long senderId, final long sequence, final long accountId, final long amount)
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + new WithdrawCommandEncoder()
+            .wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .senderId(senderId)
+            .sequence(sequence)
+            .accountId(accountId)
+            .amount(amount)
+            .encodedLength();
+    }
+
+    private int trade(
+        final long sequence,
+        final long venueTradeId,
+        final long buyAccountId,
+        final long sellAccountId,
+        final long priceTicks,
+        final long quantityLots)
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + new TradeCommandEncoder()
+            .wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .senderId(EXCHANGE)
+            .sequence(sequence)
+            .venueTradeId(venueTradeId)
+            .instrumentId(INSTRUMENT)
+            .buyAccountId(buyAccountId)
+            .sellAccountId(sellAccountId)
+            .priceTicks(priceTicks)
+            .quantityLots(quantityLots)
+            .encodedLength();
+    }
+
+    private int priceTick(final long senderId, final long sequence, final long priceTicks)
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + new PriceTickCommandEncoder()
+            .wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .senderId(senderId)
+            .sequence(sequence)
+            .instrumentId(INSTRUMENT)
+            .sourceId(1)
+            .priceTicks(priceTicks)
+            .encodedLength();
+    }
+
+    private int queryAccount(final long senderId, final long sequence, final long accountId)
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + new QueryAccountCommandEncoder()
+            .wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .senderId(senderId)
+            .sequence(sequence)
+            .accountId(accountId)
+            .encodedLength();
+    }
+
+    private int queryLedger(final long senderId, final long sequence)
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + new QueryLedgerCommandEncoder()
+            .wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .senderId(senderId)
+            .sequence(sequence)
+            .encodedLength();
+    }
+
+    private int querySenderSequence(final long correlationId, final long senderId)
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + new SenderSequenceQueryEncoder()
+            .wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .correlationId(correlationId)
+            .senderId(senderId)
+            .encodedLength();
+    }
+}

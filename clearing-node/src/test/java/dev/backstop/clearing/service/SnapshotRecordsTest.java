@@ -1,0 +1,317 @@
+package dev.backstop.clearing.service;
+
+import dev.backstop.clearing.domain.ClearingEvents;
+import dev.backstop.clearing.domain.ClearingHouse;
+import dev.backstop.clearing.domain.CommandType;
+import dev.backstop.clearing.domain.Instrument;
+import dev.backstop.clearing.domain.Outcome;
+import dev.backstop.sbe.snapshot.AccountRecordDecoder;
+import dev.backstop.sbe.snapshot.MessageHeaderDecoder;
+import dev.backstop.sbe.snapshot.SenderRecordDecoder;
+import dev.backstop.sbe.snapshot.SnapshotBeginDecoder;
+import dev.backstop.sbe.snapshot.SnapshotEndDecoder;
+import dev.backstop.sbe.snapshot.TradeIdRecordDecoder;
+import io.aeron.cluster.client.ClusterException;
+import org.agrona.concurrent.NoOpIdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Snapshot records written by {@link SnapshotWriter} restore, through {@link SnapshotLoader}, a clearing house with
+ * the same state digest; anything but a complete snapshot of the expected format fails loudly.
+ */
+class SnapshotRecordsTest
+{
+    private static final long OPERATOR = 1;
+    private static final long MEMBER = 2;
+    private static final long EXCHANGE = 100;
+
+    private final ClearingHouse original = new ClearingHouse(new IgnoredEvents());
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private long operatorSequence;
+    private long memberSequence;
+    private long exchangeSequence;
+
+    @BeforeEach
+    void buildState()
+    {
+        // Large enough to chunk: 600 positions per account, 2,500 recent results and 2,500 trade ids.
+        for (int instrumentId = 1; instrumentId <= 600; instrumentId++)
+        {
+            accepted(original.listInstrument(OPERATOR, ++operatorSequence, instrumentId, "INST-" + instrumentId,
+                100_000, 50_000, 500, 100_000, 1_000, 1));
+        }
+        accepted(original.openAccount(OPERATOR, ++operatorSequence, 11, 511));
+        accepted(original.openAccount(OPERATOR, ++operatorSequence, 12, 512));
+        accepted(original.openAccount(OPERATOR, ++operatorSequence, 13, 513));
+        for (int i = 0; i < 2_500; i++)
+        {
+            accepted(original.deposit(MEMBER, ++memberSequence, 11 + i % 3, 1_000_000_000L));
+        }
+        for (int i = 0; i < 2_500; i++)
+        {
+            final int instrumentId = 1 + i % 600;
+            accepted(original.clearTrade(EXCHANGE, ++exchangeSequence, 10_000 + i, instrumentId,
+                11 + i % 2, 13, 1_000 + i % 50, 1 + i % 4));
+        }
+        original.withdraw(MEMBER, ++memberSequence, 11, Long.MAX_VALUE / 2);
+        original.applyPriceTick(OPERATOR, ++operatorSequence, 1, 1, 1_234);
+        assertEquals(600, original.account(13).positionCount());
+    }
+
+    @Test
+    void restoresTheSameStateDigestFromChunkedRecords()
+    {
+        final List<byte[]> records = write(original);
+
+        final ClearingHouse restored = new ClearingHouse(new IgnoredEvents());
+        final SnapshotLoader loader = new SnapshotLoader(restored);
+        final long loaded = loader.loadFrom(source(loader, records), NoOpIdleStrategy.INSTANCE);
+
+        assertTrue(loader.isDone());
+        assertEquals(records.size() - 2, loaded, "every record between SnapshotBegin and SnapshotEnd");
+        assertArrayEquals(digest(original), digest(restored));
+        assertEquals(original.tradesCleared(), restored.tradesCleared());
+        assertEquals(original.eventSequence(), restored.eventSequence());
+        assertEquals(original.lastAppliedSequence(MEMBER), restored.lastAppliedSequence(MEMBER));
+
+        assertTrue(count(records, AccountRecordDecoder.TEMPLATE_ID) > 3, "600 positions span several records");
+        assertTrue(count(records, SenderRecordDecoder.TEMPLATE_ID) > 3, "4,096 recent results span several records");
+        assertTrue(count(records, TradeIdRecordDecoder.TEMPLATE_ID) >= 3, "2,500 trade ids span several records");
+        for (final byte[] record : records)
+        {
+            assertTrue(record.length < 16 * 1024, "records stay far below a small term's maximum message length");
+        }
+
+        // The restored clearing house behaves as the original: a resent command replays its original outcome.
+        assertEquals(Outcome.ACCEPTED, restored.deposit(MEMBER, 2_000, 11, 1_000_000_000L));
+        assertTrue(restored.lastCommandReplayed());
+        assertEquals(Outcome.DUPLICATE_TRADE,
+            restored.clearTrade(EXCHANGE, exchangeSequence + 1, 10_000, 1, 11, 13, 1_000, 1));
+    }
+
+    @Test
+    void failsWhenTheSnapshotEndsWithoutSnapshotEnd()
+    {
+        final List<byte[]> records = write(original);
+        records.remove(records.size() - 1);
+
+        final SnapshotLoader loader = new SnapshotLoader(new ClearingHouse(new IgnoredEvents()));
+        final ClusterException ex = assertThrows(
+            ClusterException.class, () -> loader.loadFrom(source(loader, records), NoOpIdleStrategy.INSTANCE));
+        assertTrue(ex.getMessage().contains("without SnapshotEnd"), ex.getMessage());
+    }
+
+    @Test
+    void failsOnAnotherFormatVersion()
+    {
+        final List<byte[]> records = write(original);
+        final UnsafeBuffer begin = new UnsafeBuffer(records.get(0));
+        begin.putInt(MessageHeaderDecoder.ENCODED_LENGTH + SnapshotBeginDecoder.formatVersionEncodingOffset(), 2,
+            ByteOrder.LITTLE_ENDIAN);
+
+        final ClusterException ex = assertThrows(ClusterException.class, () -> load(records));
+        assertTrue(ex.getMessage().contains("format version 2"), ex.getMessage());
+    }
+
+    @Test
+    void failsWhenTheRestoredDigestDiffers()
+    {
+        final List<byte[]> records = write(original);
+        final int index = indexOf(records, AccountRecordDecoder.TEMPLATE_ID);
+        final UnsafeBuffer account = new UnsafeBuffer(records.get(index));
+        final int cashOffset = MessageHeaderDecoder.ENCODED_LENGTH + AccountRecordDecoder.cashEncodingOffset();
+        account.putLong(cashOffset, account.getLong(cashOffset, ByteOrder.LITTLE_ENDIAN) + 1, ByteOrder.LITTLE_ENDIAN);
+
+        final ClusterException ex = assertThrows(ClusterException.class, () -> load(records));
+        assertTrue(ex.getMessage().contains("state digest"), ex.getMessage());
+    }
+
+    @Test
+    void failsWhenARecordIsMissing()
+    {
+        final List<byte[]> records = write(original);
+        records.remove(indexOf(records, TradeIdRecordDecoder.TEMPLATE_ID));
+
+        final ClusterException ex = assertThrows(ClusterException.class, () -> load(records));
+        assertTrue(ex.getMessage().contains("record count"), ex.getMessage());
+    }
+
+    @Test
+    void failsOnARecordBeforeSnapshotBeginOrOfAnotherSchema()
+    {
+        final List<byte[]> withoutBegin = write(original);
+        withoutBegin.remove(0);
+        assertThrows(ClusterException.class, () -> load(withoutBegin));
+
+        final List<byte[]> otherSchema = write(original);
+        new UnsafeBuffer(otherSchema.get(1)).putShort(4, (short)103, ByteOrder.LITTLE_ENDIAN);
+        final ClusterException ex = assertThrows(ClusterException.class, () -> load(otherSchema));
+        assertTrue(ex.getMessage().contains("schema"), ex.getMessage());
+    }
+
+    @Test
+    void anEmptyClearingHouseRoundTrips()
+    {
+        final ClearingHouse empty = new ClearingHouse(new IgnoredEvents());
+        final List<byte[]> records = write(empty);
+        assertEquals(2, records.size());
+        assertEquals(SnapshotEndDecoder.TEMPLATE_ID, templateId(records.get(1)));
+
+        final ClearingHouse restored = load(records);
+        assertArrayEquals(digest(empty), digest(restored));
+    }
+
+    private ClearingHouse load(final List<byte[]> records)
+    {
+        final ClearingHouse restored = new ClearingHouse(new IgnoredEvents());
+        final SnapshotLoader loader = new SnapshotLoader(restored);
+        loader.loadFrom(source(loader, records), NoOpIdleStrategy.INSTANCE);
+        return restored;
+    }
+
+    private static List<byte[]> write(final ClearingHouse clearingHouse)
+    {
+        final List<byte[]> records = new ArrayList<>();
+        new SnapshotWriter().write(clearingHouse, (buffer, offset, length) ->
+        {
+            final byte[] record = new byte[length];
+            buffer.getBytes(offset, record);
+            records.add(record);
+        });
+        return records;
+    }
+
+    /**
+     * Delivers one record per poll, then reports the end of the stream, like a snapshot image would.
+     */
+    private static SnapshotLoader.Source source(final SnapshotLoader loader, final List<byte[]> records)
+    {
+        return new SnapshotLoader.Source()
+        {
+            private int next;
+
+            public int poll(final int fragmentLimit)
+            {
+                if (next >= records.size())
+                {
+                    return 0;
+                }
+                final byte[] record = records.get(next++);
+                loader.onFragment(new UnsafeBuffer(record), 0, record.length, null);
+                return 1;
+            }
+
+            public boolean isEnded()
+            {
+                return next >= records.size();
+            }
+        };
+    }
+
+    private int count(final List<byte[]> records, final int templateId)
+    {
+        int count = 0;
+        for (final byte[] record : records)
+        {
+            count += templateId(record) == templateId ? 1 : 0;
+        }
+        return count;
+    }
+
+    private int indexOf(final List<byte[]> records, final int templateId)
+    {
+        for (int i = 0; i < records.size(); i++)
+        {
+            if (templateId(records.get(i)) == templateId)
+            {
+                return i;
+            }
+        }
+        throw new IllegalStateException("no record of template " + templateId);
+    }
+
+    private int templateId(final byte[] record)
+    {
+        headerDecoder.wrap(new UnsafeBuffer(record), 0);
+        return headerDecoder.templateId();
+    }
+
+    private static byte[] digest(final ClearingHouse clearingHouse)
+    {
+        final byte[] digest = new byte[32];
+        clearingHouse.stateDigest(digest);
+        return digest;
+    }
+
+    private static void accepted(final Outcome outcome)
+    {
+        assertEquals(Outcome.ACCEPTED, outcome);
+    }
+
+    private static final class IgnoredEvents implements ClearingEvents
+    {
+        public void onInstrumentListed(final long eventSequence, final Instrument instrument)
+        {
+        }
+
+        public void onAccountOpened(final long eventSequence, final long accountId, final long memberId)
+        {
+        }
+
+        public void onTradeCleared(
+            final long eventSequence,
+            final long exchangeId,
+            final long venueTradeId,
+            final int instrumentId,
+            final long buyAccountId,
+            final long sellAccountId,
+            final long priceTicks,
+            final long quantityLots,
+            final long buyerFee,
+            final long sellerFee,
+            final long buyerRealisedPnl,
+            final long sellerRealisedPnl)
+        {
+        }
+
+        public void onMarkPriceUpdated(
+            final long eventSequence,
+            final int instrumentId,
+            final int sourceId,
+            final long tickPriceTicks,
+            final long previousMarkTicks,
+            final long markPriceTicks)
+        {
+        }
+
+        public void onCollateralMoved(
+            final long eventSequence,
+            final long accountId,
+            final boolean deposit,
+            final long amount,
+            final long cashAfter,
+            final long equityAfter)
+        {
+        }
+
+        public void onCommandRefused(
+            final long eventSequence,
+            final long senderId,
+            final long sequence,
+            final CommandType command,
+            final Outcome outcome)
+        {
+        }
+    }
+}
