@@ -1,0 +1,919 @@
+package dev.backstop.gateway.client;
+
+import dev.backstop.sbe.exchange.AccountStateResponseDecoder;
+import dev.backstop.sbe.exchange.BooleanType;
+import dev.backstop.sbe.exchange.CommandResponseDecoder;
+import dev.backstop.sbe.exchange.DepositCollateralEncoder;
+import dev.backstop.sbe.exchange.LedgerResponseDecoder;
+import dev.backstop.sbe.exchange.ListInstrumentEncoder;
+import dev.backstop.sbe.exchange.LogonEncoder;
+import dev.backstop.sbe.exchange.LogonResponseDecoder;
+import dev.backstop.sbe.exchange.LogoutEncoder;
+import dev.backstop.sbe.exchange.MessageHeaderDecoder;
+import dev.backstop.sbe.exchange.MessageHeaderEncoder;
+import dev.backstop.sbe.exchange.OpenAccountEncoder;
+import dev.backstop.sbe.exchange.QueryAccountEncoder;
+import dev.backstop.sbe.exchange.QueryLedgerEncoder;
+import dev.backstop.sbe.exchange.ResultCode;
+import dev.backstop.sbe.exchange.SenderRole;
+import dev.backstop.sbe.exchange.SubmitPriceTickEncoder;
+import dev.backstop.sbe.exchange.SubmitTradeEncoder;
+import dev.backstop.sbe.exchange.WithdrawCollateralEncoder;
+import io.aeron.ChannelUri;
+import io.aeron.CommonContext;
+import io.aeron.ExclusivePublication;
+import io.aeron.FragmentAssembler;
+import io.aeron.Publication;
+import io.aeron.Subscription;
+import io.aeron.logbuffer.Header;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+import org.agrona.concurrent.UnsafeBuffer;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A small Java client for exchanges, members and operators: logs on to a Backstop gateway over Aeron (UDP or IPC),
+ * then sends requests and waits for their answers.
+ * <p>
+ * Each request carries the sender's next sequence (DESIGN.md section 6). The client learns where to start from the
+ * LogonResponse and advances by one per request; when a request comes back refused by the gateway (it never reached
+ * the cluster) or as a sequence gap, its sequence was not used and the next request reuses it. {@link #resend(long)}
+ * sends a request again with its original sequence; the cluster answers with the original result, marked replayed.
+ * <p>
+ * Not thread-safe: one client per thread. Blocking calls poll with a backoff idle strategy; {@link #sendTrade} and
+ * {@link #pollResponses} let a load generator pipeline without blocking.
+ */
+public final class ExchangeClient implements AutoCloseable
+{
+    private static final int HEADER_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH;
+    private static final int SENT_HISTORY = 1024;
+    private static final int MAX_COMMAND_LENGTH = 256;
+    private static final int MAX_UNCLAIMED = 1024;
+
+    private final Context ctx;
+    private final ClientMedia media;
+    private final Subscription replies;
+    private final ExclusivePublication publication;
+    private final FragmentAssembler assembler = new FragmentAssembler(this::onReply);
+    private final IdleStrategy idle = new BackoffIdleStrategy(
+        10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(200));
+
+    private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[1024]);
+    private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
+    private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
+    private final LogonEncoder logonEncoder = new LogonEncoder();
+    private final LogoutEncoder logoutEncoder = new LogoutEncoder();
+    private final SubmitTradeEncoder tradeEncoder = new SubmitTradeEncoder();
+    private final SubmitPriceTickEncoder priceTickEncoder = new SubmitPriceTickEncoder();
+    private final DepositCollateralEncoder depositEncoder = new DepositCollateralEncoder();
+    private final WithdrawCollateralEncoder withdrawEncoder = new WithdrawCollateralEncoder();
+    private final QueryAccountEncoder queryAccountEncoder = new QueryAccountEncoder();
+    private final ListInstrumentEncoder listInstrumentEncoder = new ListInstrumentEncoder();
+    private final OpenAccountEncoder openAccountEncoder = new OpenAccountEncoder();
+    private final QueryLedgerEncoder queryLedgerEncoder = new QueryLedgerEncoder();
+    private final LogonResponseDecoder logonResponseDecoder = new LogonResponseDecoder();
+    private final CommandResponseDecoder commandResponseDecoder = new CommandResponseDecoder();
+    private final AccountStateResponseDecoder accountStateDecoder = new AccountStateResponseDecoder();
+    private final LedgerResponseDecoder ledgerDecoder = new LedgerResponseDecoder();
+
+    private final long[] sentSequences = new long[SENT_HISTORY];
+    private final UnsafeBuffer[] sentCommands = new UnsafeBuffer[SENT_HISTORY];
+    private final int[] sentLengths = new int[SENT_HISTORY];
+    private final ArrayDeque<Object> unclaimed = new ArrayDeque<>();
+
+    private ResponseListener listener;
+    private LogonAnswer logonAnswer;
+    private long nextSequence;
+    private boolean closed;
+
+    private record LogonAnswer(long senderId, ResultCode resultCode, long nextSequence, String reason)
+    {
+    }
+
+    private ExchangeClient(final Context ctx)
+    {
+        this.ctx = ctx;
+        for (int i = 0; i < SENT_HISTORY; i++)
+        {
+            sentSequences[i] = -1;
+        }
+        ClientMedia media = null;
+        Subscription replies = null;
+        ExclusivePublication publication = null;
+        try
+        {
+            media = ClientMedia.open(ctx.aeronDirectoryName(), "client-" + ctx.senderId());
+            replies = media.aeron().addSubscription(ctx.replyChannel(), ctx.replyStreamId());
+            publication = media.aeron().addExclusivePublication(ctx.gatewayChannel(), ctx.gatewayStreamId());
+        }
+        catch (final RuntimeException ex)
+        {
+            CloseHelper.quietCloseAll(publication, replies, media);
+            throw ex;
+        }
+        this.media = media;
+        this.replies = replies;
+        this.publication = publication;
+    }
+
+    /**
+     * Connects to the gateway and logs on.
+     *
+     * @param ctx settings; concluded here.
+     * @return a logged-on client.
+     * @throws ExchangeClientException when the gateway cannot be reached or refuses the logon.
+     */
+    public static ExchangeClient connect(final Context ctx)
+    {
+        ctx.conclude();
+        final ExchangeClient client = new ExchangeClient(ctx);
+        try
+        {
+            client.logon();
+            return client;
+        }
+        catch (final RuntimeException ex)
+        {
+            client.close();
+            throw ex;
+        }
+    }
+
+    /**
+     * @return the sender id this client logged on as.
+     */
+    public long senderId()
+    {
+        return ctx.senderId();
+    }
+
+    /**
+     * @return the sequence the next request will carry.
+     */
+    public long nextSequence()
+    {
+        return nextSequence;
+    }
+
+    /**
+     * @return true while the gateway's subscription is connected to this client's publication.
+     */
+    public boolean isConnected()
+    {
+        return publication.isConnected();
+    }
+
+    /**
+     * Submits an executed trade for novation (exchange role) and waits for the outcome.
+     *
+     * @return the outcome.
+     */
+    public Response submitTrade(
+        final long venueTradeId,
+        final int instrumentId,
+        final long buyAccountId,
+        final long sellAccountId,
+        final long priceTicks,
+        final long quantityLots)
+    {
+        return awaitResponse(sendTrade(venueTradeId, instrumentId, buyAccountId, sellAccountId, priceTicks,
+            quantityLots));
+    }
+
+    /**
+     * Sends a trade without waiting; the answer arrives through {@link #pollResponses}.
+     *
+     * @return the sequence it carries.
+     */
+    public long sendTrade(
+        final long venueTradeId,
+        final int instrumentId,
+        final long buyAccountId,
+        final long sellAccountId,
+        final long priceTicks,
+        final long quantityLots)
+    {
+        final long sequence = nextSequence;
+        tradeEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .sequence(sequence)
+            .venueTradeId(venueTradeId)
+            .instrumentId(instrumentId)
+            .buyAccountId(buyAccountId)
+            .sellAccountId(sellAccountId)
+            .priceTicks(priceTicks)
+            .quantityLots(quantityLots);
+        return sendCommand(sequence, HEADER_LENGTH + tradeEncoder.encodedLength());
+    }
+
+    /**
+     * Submits a price observation (exchange role) and waits for the outcome.
+     *
+     * @return the outcome.
+     */
+    public Response submitPriceTick(final int instrumentId, final int sourceId, final long priceTicks)
+    {
+        return awaitResponse(sendPriceTick(instrumentId, sourceId, priceTicks));
+    }
+
+    /**
+     * Sends a price tick without waiting; the answer arrives through {@link #pollResponses}.
+     *
+     * @return the sequence it carries.
+     */
+    public long sendPriceTick(final int instrumentId, final int sourceId, final long priceTicks)
+    {
+        final long sequence = nextSequence;
+        priceTickEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .sequence(sequence)
+            .instrumentId(instrumentId)
+            .sourceId(sourceId)
+            .priceTicks(priceTicks);
+        return sendCommand(sequence, HEADER_LENGTH + priceTickEncoder.encodedLength());
+    }
+
+    /**
+     * Deposits collateral into an account (amount in micro-units) and waits for the outcome.
+     *
+     * @return the outcome.
+     */
+    public Response deposit(final long accountId, final long amount)
+    {
+        final long sequence = nextSequence;
+        depositEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .sequence(sequence)
+            .accountId(accountId)
+            .amount(amount);
+        return awaitResponse(sendCommand(sequence, HEADER_LENGTH + depositEncoder.encodedLength()));
+    }
+
+    /**
+     * Withdraws collateral from an account (amount in micro-units) and waits for the outcome.
+     *
+     * @return the outcome.
+     */
+    public Response withdraw(final long accountId, final long amount)
+    {
+        final long sequence = nextSequence;
+        withdrawEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .sequence(sequence)
+            .accountId(accountId)
+            .amount(amount);
+        return awaitResponse(sendCommand(sequence, HEADER_LENGTH + withdrawEncoder.encodedLength()));
+    }
+
+    /**
+     * Lists an instrument (operator role) and waits for the outcome.
+     *
+     * @return the outcome.
+     */
+    public Response listInstrument(
+        final int instrumentId,
+        final String symbol,
+        final int initialMarginPpm,
+        final int maintenanceMarginPpm,
+        final int tradeFeePpm,
+        final long tickSizeMicros,
+        final long lotSizeMicros,
+        final long tickValue)
+    {
+        final long sequence = nextSequence;
+        listInstrumentEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .sequence(sequence)
+            .instrumentId(instrumentId)
+            .initialMarginPpm(initialMarginPpm)
+            .maintenanceMarginPpm(maintenanceMarginPpm)
+            .tradeFeePpm(tradeFeePpm)
+            .tickSizeMicros(tickSizeMicros)
+            .lotSizeMicros(lotSizeMicros)
+            .tickValue(tickValue)
+            .symbol(symbol);
+        return awaitResponse(sendCommand(sequence, HEADER_LENGTH + listInstrumentEncoder.encodedLength()));
+    }
+
+    /**
+     * Opens a margin account owned by a member (operator role) and waits for the outcome.
+     *
+     * @return the outcome.
+     */
+    public Response openAccount(final long accountId, final long memberId)
+    {
+        final long sequence = nextSequence;
+        openAccountEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .sequence(sequence)
+            .accountId(accountId)
+            .memberId(memberId);
+        return awaitResponse(sendCommand(sequence, HEADER_LENGTH + openAccountEncoder.encodedLength()));
+    }
+
+    /**
+     * Reads an account's state.
+     *
+     * @param accountId account.
+     * @return its state.
+     * @throws ExchangeClientException when refused (for example UNKNOWN_ACCOUNT) or unanswered.
+     */
+    public AccountState queryAccount(final long accountId)
+    {
+        final long sequence = nextSequence;
+        queryAccountEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .sequence(sequence)
+            .accountId(accountId);
+        final Object reply = awaitReply(sendCommand(sequence, HEADER_LENGTH + queryAccountEncoder.encodedLength()));
+        if (reply instanceof AccountState state)
+        {
+            return state;
+        }
+        throw refused("query of account " + accountId, (Response)reply);
+    }
+
+    /**
+     * Reads the ledger totals and state digest (operator role).
+     *
+     * @return the ledger.
+     * @throws ExchangeClientException when refused or unanswered.
+     */
+    public Ledger queryLedger()
+    {
+        final long sequence = nextSequence;
+        queryLedgerEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).sequence(sequence);
+        final Object reply = awaitReply(sendCommand(sequence, HEADER_LENGTH + queryLedgerEncoder.encodedLength()));
+        if (reply instanceof Ledger ledger)
+        {
+            return ledger;
+        }
+        throw refused("ledger query", (Response)reply);
+    }
+
+    /**
+     * Sends an earlier request again, byte for byte, with its original sequence, and waits for the answer. The
+     * cluster does not apply it twice: it answers with the original outcome and {@link Response#replayed()} set.
+     *
+     * @param sequence of a request sent by this client (one of the last 1024).
+     * @return the answer.
+     */
+    public Response resend(final long sequence)
+    {
+        final int index = (int)(sequence & (SENT_HISTORY - 1));
+        if (sentSequences[index] != sequence)
+        {
+            throw new IllegalArgumentException("sequence " + sequence + " was not sent by this client recently");
+        }
+        offerOrThrow(sentCommands[index], 0, sentLengths[index]);
+        final Object reply = awaitReply(sequence);
+        if (reply instanceof Response response)
+        {
+            return response;
+        }
+        return new Response(sequence, ResultCode.ACCEPTED, true, "", 0, 0);
+    }
+
+    /**
+     * Offers raw bytes to the gateway (for tests that send malformed input), retrying back pressure until the
+     * response timeout.
+     *
+     * @return the publication's result: a position when sent.
+     */
+    public long offer(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ctx.responseTimeoutMs());
+        long result;
+        idle.reset();
+        while ((result = publication.offer(buffer, offset, length)) < 0 && System.nanoTime() - deadlineNs < 0)
+        {
+            if (Publication.CLOSED == result || Publication.MAX_POSITION_EXCEEDED == result)
+            {
+                break;
+            }
+            pollReplies();
+            idle.idle();
+        }
+        return result;
+    }
+
+    /**
+     * Waits for the CommandResponse to a given sequence (use -1 for a gateway refusal of a message whose sequence
+     * could not be read). An AccountStateResponse or LedgerResponse for that sequence counts as accepted.
+     *
+     * @param sequence to wait for.
+     * @return the answer.
+     * @throws ExchangeClientException when none arrives within the response timeout.
+     */
+    public Response awaitResponse(final long sequence)
+    {
+        final Object reply = awaitReply(sequence);
+        if (reply instanceof Response response)
+        {
+            return response;
+        }
+        return new Response(sequence, ResultCode.ACCEPTED, false, "", 0, 0);
+    }
+
+    /**
+     * Polls for answers and hands every CommandResponse to the listener (for pipelined senders). Account and
+     * ledger answers are kept for the blocking calls.
+     *
+     * @param listener receives the responses.
+     * @param limit    most fragments to read.
+     * @return fragments read.
+     */
+    public int pollResponses(final ResponseListener listener, final int limit)
+    {
+        this.listener = listener;
+        try
+        {
+            return replies.poll(assembler, limit);
+        }
+        finally
+        {
+            this.listener = null;
+        }
+    }
+
+    /**
+     * Logs out (best effort) and releases the client's Aeron resources.
+     */
+    public void close()
+    {
+        if (closed)
+        {
+            return;
+        }
+        closed = true;
+        try
+        {
+            if (null != logonAnswer && ResultCode.ACCEPTED == logonAnswer.resultCode() && publication.isConnected())
+            {
+                logoutEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder).senderId(ctx.senderId());
+                publication.offer(buffer, 0, HEADER_LENGTH + logoutEncoder.encodedLength());
+            }
+        }
+        finally
+        {
+            CloseHelper.quietCloseAll(publication, replies, media);
+        }
+    }
+
+    private void logon()
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ctx.connectTimeoutMs());
+        final String replyChannel = resolveReplyChannel(deadlineNs);
+
+        idle.reset();
+        while (!publication.isConnected())
+        {
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                throw new ExchangeClientException("gateway not reachable on " + ctx.gatewayChannel() + " stream " +
+                    ctx.gatewayStreamId() + " within " + ctx.connectTimeoutMs() + " ms");
+            }
+            idle.idle();
+        }
+
+        logonEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .senderId(ctx.senderId())
+            .role(ctx.role())
+            .replyStreamId(ctx.replyStreamId())
+            .credential(ctx.credential())
+            .replyChannel(replyChannel);
+        offerOrThrow(buffer, 0, HEADER_LENGTH + logonEncoder.encodedLength());
+
+        idle.reset();
+        while (null == logonAnswer)
+        {
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                throw new ExchangeClientException("no LogonResponse from the gateway within " +
+                    ctx.connectTimeoutMs() + " ms (is reply channel " + replyChannel + " reachable from it?)");
+            }
+            idle.idle(pollReplies());
+        }
+
+        if (ResultCode.ACCEPTED != logonAnswer.resultCode())
+        {
+            throw new ExchangeClientException("logon refused for sender " + ctx.senderId() + ": " +
+                logonAnswer.resultCode() + ": " + logonAnswer.reason(), logonAnswer.resultCode(), null);
+        }
+        nextSequence = logonAnswer.nextSequence();
+    }
+
+    private String resolveReplyChannel(final long deadlineNs)
+    {
+        final ChannelUri uri = ChannelUri.parse(ctx.replyChannel());
+        if (!uri.isUdp())
+        {
+            return ctx.replyChannel();
+        }
+        final String endpoint = uri.get(CommonContext.ENDPOINT_PARAM_NAME);
+        if (null == endpoint || !endpoint.endsWith(":0"))
+        {
+            return ctx.replyChannel();
+        }
+
+        // An ephemeral reply port: tell the gateway the port the driver actually bound.
+        String resolved;
+        idle.reset();
+        while (null == (resolved = replies.tryResolveChannelEndpointPort()))
+        {
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                throw new ExchangeClientException("could not resolve the reply endpoint of " + ctx.replyChannel());
+            }
+            idle.idle();
+        }
+        return resolved;
+    }
+
+    private long sendCommand(final long sequence, final int length)
+    {
+        if (length > MAX_COMMAND_LENGTH)
+        {
+            throw new IllegalArgumentException("request too long: " + length + " bytes");
+        }
+        final int index = (int)(sequence & (SENT_HISTORY - 1));
+        if (null == sentCommands[index])
+        {
+            sentCommands[index] = new UnsafeBuffer(new byte[MAX_COMMAND_LENGTH]);
+        }
+        sentCommands[index].putBytes(0, buffer, 0, length);
+        sentLengths[index] = length;
+        sentSequences[index] = sequence;
+
+        offerOrThrow(buffer, 0, length);
+        nextSequence = sequence + 1;
+        return sequence;
+    }
+
+    private void offerOrThrow(final DirectBuffer buffer, final int offset, final int length)
+    {
+        final long result = offer(buffer, offset, length);
+        if (result < 0)
+        {
+            throw new ExchangeClientException("could not send to the gateway: " + Publication.errorString(result));
+        }
+    }
+
+    private Object awaitReply(final long sequence)
+    {
+        final long deadlineNs = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ctx.responseTimeoutMs());
+        idle.reset();
+        while (true)
+        {
+            final Iterator<Object> iterator = unclaimed.iterator();
+            while (iterator.hasNext())
+            {
+                final Object reply = iterator.next();
+                if (sequenceOf(reply) == sequence)
+                {
+                    iterator.remove();
+                    return reply;
+                }
+            }
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                throw new ExchangeClientException("no answer to sequence " + sequence + " within " +
+                    ctx.responseTimeoutMs() + " ms; it may or may not have been applied: resend(" + sequence +
+                    ") to find out");
+            }
+            idle.idle(pollReplies());
+        }
+    }
+
+    private int pollReplies()
+    {
+        return replies.poll(assembler, 16);
+    }
+
+    private static long sequenceOf(final Object reply)
+    {
+        if (reply instanceof Response response)
+        {
+            return response.sequence();
+        }
+        if (reply instanceof AccountState state)
+        {
+            return state.sequence();
+        }
+        return ((Ledger)reply).sequence();
+    }
+
+    private void keep(final Object reply)
+    {
+        if (unclaimed.size() >= MAX_UNCLAIMED)
+        {
+            unclaimed.pollFirst();
+        }
+        unclaimed.addLast(reply);
+    }
+
+    private ExchangeClientException refused(final String what, final Response response)
+    {
+        return new ExchangeClientException(what + " refused: " + response.resultCode() + ": " + response.reason(),
+            response.resultCode(), response);
+    }
+
+    private void onReply(final DirectBuffer buffer, final int offset, final int length, final Header header)
+    {
+        if (length < HEADER_LENGTH)
+        {
+            return;
+        }
+        headerDecoder.wrap(buffer, offset);
+        final int blockLength = headerDecoder.blockLength();
+        final int version = headerDecoder.version();
+        if (MessageHeaderDecoder.SCHEMA_ID != headerDecoder.schemaId() || length - HEADER_LENGTH < blockLength)
+        {
+            return;
+        }
+        final int bodyOffset = offset + HEADER_LENGTH;
+
+        switch (headerDecoder.templateId())
+        {
+            case LogonResponseDecoder.TEMPLATE_ID:
+            {
+                final LogonResponseDecoder decoder = logonResponseDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                logonAnswer = new LogonAnswer(
+                    decoder.senderId(), decoder.resultCode(), decoder.nextSequence(), decoder.reason());
+                break;
+            }
+
+            case CommandResponseDecoder.TEMPLATE_ID:
+            {
+                final CommandResponseDecoder decoder =
+                    commandResponseDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                final long sequence = decoder.sequence();
+                final ResultCode code = decoder.resultCode();
+                final boolean replayed = BooleanType.TRUE == decoder.replayed();
+                final long clusterTime = decoder.clusterTime();
+                if (((ResultCode.ACCEPTED != code && 0 == clusterTime) || ResultCode.SEQUENCE_GAP == code) &&
+                    sequence == nextSequence - 1)
+                {
+                    // Not consumed: the next request reuses this sequence.
+                    nextSequence = sequence;
+                }
+                if (null != listener)
+                {
+                    listener.onResponse(sequence, code, replayed, clusterTime);
+                }
+                else
+                {
+                    keep(new Response(sequence, code, replayed, decoder.reason(), clusterTime,
+                        decoder.refusedTemplateId()));
+                }
+                break;
+            }
+
+            case AccountStateResponseDecoder.TEMPLATE_ID:
+            {
+                final AccountStateResponseDecoder decoder =
+                    accountStateDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                final List<AccountState.Position> positions = new ArrayList<>();
+                for (final AccountStateResponseDecoder.PositionsDecoder position : decoder.positions())
+                {
+                    positions.add(new AccountState.Position(position.instrumentId(), position.quantityLots(),
+                        position.costBasis(), position.markPriceTicks(), position.unrealisedPnl()));
+                }
+                keep(new AccountState(decoder.sequence(), decoder.accountId(), decoder.memberId(), decoder.cash(),
+                    decoder.equity(), decoder.initialMargin(), decoder.maintenanceMargin(), decoder.withdrawable(),
+                    List.copyOf(positions)));
+                break;
+            }
+
+            case LedgerResponseDecoder.TEMPLATE_ID:
+            {
+                final LedgerResponseDecoder decoder = ledgerDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                final byte[] digest = new byte[LedgerResponseDecoder.stateDigestLength()];
+                decoder.getStateDigest(digest, 0, digest.length);
+                keep(new Ledger(decoder.sequence(), decoder.netDeposits(), decoder.totalCash(),
+                    decoder.totalUnrealisedPnl(), decoder.feeAccount(), decoder.accountCount(), decoder.tradesCleared(),
+                    decoder.eventSequence(), hex(digest), decoder.leadershipTermId()));
+                break;
+            }
+
+            default:
+                break;
+        }
+    }
+
+    private static String hex(final byte[] bytes)
+    {
+        final StringBuilder builder = new StringBuilder(bytes.length * 2);
+        for (final byte b : bytes)
+        {
+            builder.append(Character.forDigit((b >> 4) & 0xF, 16)).append(Character.forDigit(b & 0xF, 16));
+        }
+        return builder.toString();
+    }
+
+    /**
+     * Client settings. Defaults suit the local demo; system properties {@code backstop.client.gatewayChannel},
+     * {@code backstop.client.gatewayStreamId}, {@code backstop.client.replyChannel},
+     * {@code backstop.client.replyStreamId} and {@code backstop.client.responseTimeoutMs} override the defaults.
+     */
+    public static final class Context
+    {
+        /** Default gateway ingress. */
+        public static final String GATEWAY_CHANNEL_DEFAULT = "aeron:udp?endpoint=127.0.0.1:9400";
+        /** Default gateway ingress stream. */
+        public static final int GATEWAY_STREAM_ID_DEFAULT = 1001;
+        /**
+         * Default reply channel: a UDP port the operating system picks; the client resolves it and names the bound
+         * port in its Logon, so many clients can run side by side.
+         */
+        public static final String REPLY_CHANNEL_DEFAULT = "aeron:udp?endpoint=127.0.0.1:0";
+        /** Default reply stream. */
+        public static final int REPLY_STREAM_ID_DEFAULT = 1002;
+
+        private boolean concluded;
+        private String aeronDirectoryName;
+        private String gatewayChannel = System.getProperty("backstop.client.gatewayChannel", GATEWAY_CHANNEL_DEFAULT);
+        private int gatewayStreamId = Integer.getInteger("backstop.client.gatewayStreamId", GATEWAY_STREAM_ID_DEFAULT);
+        private String replyChannel = System.getProperty("backstop.client.replyChannel", REPLY_CHANNEL_DEFAULT);
+        private int replyStreamId = Integer.getInteger("backstop.client.replyStreamId", REPLY_STREAM_ID_DEFAULT);
+        private long senderId;
+        private SenderRole role;
+        private String credential;
+        private long responseTimeoutMs = Long.getLong("backstop.client.responseTimeoutMs", 10_000L);
+        private long connectTimeoutMs = Long.getLong("backstop.client.connectTimeoutMs", 10_000L);
+
+        /**
+         * Validates; called by {@link ExchangeClient#connect(Context)}.
+         *
+         * @return this.
+         */
+        public Context conclude()
+        {
+            if (concluded)
+            {
+                throw new IllegalStateException("ExchangeClient.Context already concluded");
+            }
+            concluded = true;
+            if (senderId <= 0)
+            {
+                throw new IllegalArgumentException("senderId must be positive");
+            }
+            if (null == role || SenderRole.NULL_VAL == role)
+            {
+                throw new IllegalArgumentException("role is required");
+            }
+            if (null == credential)
+            {
+                throw new IllegalArgumentException("credential is required");
+            }
+            if (null == gatewayChannel || null == replyChannel)
+            {
+                throw new IllegalArgumentException("gatewayChannel and replyChannel are required");
+            }
+            if (replyChannel.startsWith("aeron:ipc") && null == aeronDirectoryName)
+            {
+                throw new IllegalArgumentException(
+                    "an IPC reply channel needs aeronDirectoryName: the gateway's own driver directory");
+            }
+            if (responseTimeoutMs <= 0 || connectTimeoutMs <= 0)
+            {
+                throw new IllegalArgumentException("timeouts must be positive");
+            }
+            return this;
+        }
+
+        /** @return driver directory, null for an embedded driver in a fresh temporary directory. */
+        public String aeronDirectoryName()
+        {
+            return aeronDirectoryName;
+        }
+
+        /** @param dir driver directory, null for an embedded driver. @return this. */
+        public Context aeronDirectoryName(final String dir)
+        {
+            this.aeronDirectoryName = dir;
+            return this;
+        }
+
+        /** @return gateway ingress channel. */
+        public String gatewayChannel()
+        {
+            return gatewayChannel;
+        }
+
+        /** @param channel gateway ingress channel (aeron:udp?endpoint=... or aeron:ipc). @return this. */
+        public Context gatewayChannel(final String channel)
+        {
+            this.gatewayChannel = channel;
+            return this;
+        }
+
+        /** @return gateway ingress stream id. */
+        public int gatewayStreamId()
+        {
+            return gatewayStreamId;
+        }
+
+        /** @param streamId gateway ingress stream id. @return this. */
+        public Context gatewayStreamId(final int streamId)
+        {
+            this.gatewayStreamId = streamId;
+            return this;
+        }
+
+        /** @return reply channel. */
+        public String replyChannel()
+        {
+            return replyChannel;
+        }
+
+        /**
+         * @param channel reply channel: aeron:udp?endpoint=host:port (port 0 picks a free port), or aeron:ipc when
+         *                the client shares the gateway's driver (then give each client its own replyStreamId).
+         * @return this.
+         */
+        public Context replyChannel(final String channel)
+        {
+            this.replyChannel = channel;
+            return this;
+        }
+
+        /** @return reply stream id. */
+        public int replyStreamId()
+        {
+            return replyStreamId;
+        }
+
+        /** @param streamId reply stream id. @return this. */
+        public Context replyStreamId(final int streamId)
+        {
+            this.replyStreamId = streamId;
+            return this;
+        }
+
+        /** @return sender id. */
+        public long senderId()
+        {
+            return senderId;
+        }
+
+        /** @param senderId sender id enrolled at the gateway. @return this. */
+        public Context senderId(final long senderId)
+        {
+            this.senderId = senderId;
+            return this;
+        }
+
+        /** @return role. */
+        public SenderRole role()
+        {
+            return role;
+        }
+
+        /** @param role role the sender is enrolled with. @return this. */
+        public Context role(final SenderRole role)
+        {
+            this.role = role;
+            return this;
+        }
+
+        /** @return credential. */
+        public String credential()
+        {
+            return credential;
+        }
+
+        /** @param credential the sender's secret. @return this. */
+        public Context credential(final String credential)
+        {
+            this.credential = credential;
+            return this;
+        }
+
+        /** @return response timeout in ms. */
+        public long responseTimeoutMs()
+        {
+            return responseTimeoutMs;
+        }
+
+        /** @param timeoutMs how long a blocking call waits for its answer. @return this. */
+        public Context responseTimeoutMs(final long timeoutMs)
+        {
+            this.responseTimeoutMs = timeoutMs;
+            return this;
+        }
+
+        /** @return connect and logon timeout in ms. */
+        public long connectTimeoutMs()
+        {
+            return connectTimeoutMs;
+        }
+
+        /** @param timeoutMs how long connect waits for the gateway and the LogonResponse. @return this. */
+        public Context connectTimeoutMs(final long timeoutMs)
+        {
+            this.connectTimeoutMs = timeoutMs;
+            return this;
+        }
+    }
+}

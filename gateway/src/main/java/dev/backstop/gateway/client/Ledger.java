@@ -1,0 +1,40 @@
+package dev.backstop.gateway.client;
+
+/**
+ * The clearing house's ledger totals and state digest, as answered to QueryLedger (LedgerResponse). Money is in
+ * micro-units of the settlement asset.
+ *
+ * @param sequence           the query's sequence.
+ * @param netDeposits        deposits minus withdrawals.
+ * @param totalCash          sum of every account's cash.
+ * @param totalUnrealisedPnl sum of every position's unrealised PnL at mark.
+ * @param feeAccount         the CCP's fee account.
+ * @param accountCount       accounts open.
+ * @param tradesCleared      trades novated.
+ * @param eventSequence      last event sequence assigned.
+ * @param stateDigest        SHA-256 of the canonical state, lower-case hex (64 characters).
+ * @param leadershipTermId   leadership term in force when the query was applied.
+ */
+public record Ledger(
+    long sequence,
+    long netDeposits,
+    long totalCash,
+    long totalUnrealisedPnl,
+    long feeAccount,
+    long accountCount,
+    long tradesCleared,
+    long eventSequence,
+    String stateDigest,
+    long leadershipTermId)
+{
+    /**
+     * Conservation (DESIGN.md section 4): what the accounts and the fee account hold, marked to market, minus what
+     * was paid in. Zero in a correct ledger.
+     *
+     * @return totalCash + totalUnrealisedPnl + feeAccount - netDeposits.
+     */
+    public long conservationError()
+    {
+        return totalCash + totalUnrealisedPnl + feeAccount - netDeposits;
+    }
+}
