@@ -36,5 +36,8 @@ public interface ClearingEvents
     void onCollateralMoved(
         long eventSequence, long accountId, boolean deposit, long amount, long cashAfter, long equityAfter);
 
+    /**
+     * A command that changed nothing: a refusal with its reason, or a duplicate venue trade id.
+     */
     void onCommandRefused(long eventSequence, long senderId, long sequence, CommandType command, Outcome outcome);
 }

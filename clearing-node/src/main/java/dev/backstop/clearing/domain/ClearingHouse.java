@@ -301,9 +301,15 @@ public final class ClearingHouse
             sellerCash = Math.subtractExact(Math.addExact(seller.cash(), sellerRealised), fee);
 
             feeAccountAfter = Math.addExact(feeAccount, Math.multiplyExact(fee, 2));
+            // Net the two sides' changes first: moving long lots between accounts leaves open interest unchanged.
             openInterestAfter = Math.addExact(
-                Math.addExact(instrument.openInterestLots(), longSide(buyerQuantity) - longSide(buyerQuantityBefore)),
-                longSide(sellerQuantity) - longSide(sellerQuantityBefore));
+                instrument.openInterestLots(),
+                Math.addExact(
+                    longSide(buyerQuantity) - longSide(buyerQuantityBefore),
+                    longSide(sellerQuantity) - longSide(sellerQuantityBefore)));
+            // Every position must stay valuable at the mark, as a tick guarantees for the marks it accepts.
+            final long markAfter = 0 == instrument.markPriceTicks() ? priceTicks : instrument.markPriceTicks();
+            Money.value(openInterestAfter, markAfter, tickValue);
         }
         catch (final ArithmeticException ex)
         {
@@ -521,12 +527,18 @@ public final class ClearingHouse
      */
     public long totalCash()
     {
-        long total = 0;
+        // Summed in 128 bits: the accounts are visited in hash order, and whether a running long sum overflows
+        // must not depend on that order (DESIGN.md section 7); only the total has to fit.
+        long low = 0;
+        long high = 0;
         for (final MarginAccount account : accounts.values())
         {
-            total = Math.addExact(total, account.cash());
+            final long value = account.cash();
+            final long sum = low + value;
+            high += carry(low, value, sum);
+            low = sum;
         }
-        return total;
+        return narrow(high, low);
     }
 
     /**
@@ -535,15 +547,19 @@ public final class ClearingHouse
      */
     public long totalUnrealisedPnl()
     {
-        long total = 0;
+        long low = 0;
+        long high = 0;
         for (final MarginAccount account : accounts.values())
         {
             for (int i = 0, n = account.positionCount(); i < n; i++)
             {
-                total = Math.addExact(total, unrealisedPnl(account, i));
+                final long value = unrealisedPnl(account, i);
+                final long sum = low + value;
+                high += carry(low, value, sum);
+                low = sum;
             }
         }
-        return total;
+        return narrow(high, low);
     }
 
     /**
@@ -726,6 +742,11 @@ public final class ClearingHouse
             final Outcome original = sender.outcomeOf(sequence);
             return null == original ? Outcome.SEQUENCE_REPLAY_EXPIRED : original;
         }
+        if (sequence <= 0)
+        {
+            events.onCommandRefused(++eventSequence, senderId, sequence, command, Outcome.INVALID_SEQUENCE);
+            return Outcome.INVALID_SEQUENCE;
+        }
         if (sequence != lastApplied + 1)
         {
             events.onCommandRefused(++eventSequence, senderId, sequence, command, Outcome.SEQUENCE_GAP);
@@ -746,7 +767,9 @@ public final class ClearingHouse
     private Outcome complete(final Outcome outcome)
     {
         commandSender.applied(commandSequence, outcome);
-        if (outcome.isRefusal())
+        // A duplicate trade is not a refusal, but it is published too: nothing the clearing house is told goes
+        // unseen on the stream (DESIGN.md section 8).
+        if (outcome != Outcome.ACCEPTED)
         {
             events.onCommandRefused(
                 ++eventSequence, commandSender.senderId(), commandSequence, commandType, outcome);
@@ -771,7 +794,10 @@ public final class ClearingHouse
         }
         else if (Math.absExact(delta) <= Math.absExact(quantity))
         {
-            final long releasedCost = Money.proportion(costBasis, Math.absExact(delta), Math.absExact(quantity));
+            // Releasing the cost rounded up makes realised PnL round down: against the member whether it receives
+            // or pays (DESIGN.md section 4); the remainder stays in the cost basis of what is left.
+            final long releasedCost = Money.proportionRoundedUp(
+                costBasis, Math.absExact(delta), Math.absExact(quantity));
             fillQuantity = quantity + delta;
             fillCostBasis = Math.subtractExact(costBasis, releasedCost);
             fillRealisedPnl = Math.subtractExact(Math.negateExact(tradeValue), releasedCost);
@@ -808,6 +834,30 @@ public final class ClearingHouse
             tradeIdsByExchange.put(exchangeId, ids);
         }
         return ids;
+    }
+
+    /**
+     * @return the carry into the high word of a 128-bit sum when {@code sum = augend + addend} wrapped.
+     */
+    private static long carry(final long augend, final long addend, final long sum)
+    {
+        if (((augend ^ sum) & (addend ^ sum)) < 0)
+        {
+            return addend < 0 ? -1 : 1;
+        }
+        return 0;
+    }
+
+    /**
+     * The sum is {@code high × 2^64 + low} with {@code low} signed, so it fits a long exactly when no wrap is left.
+     */
+    private static long narrow(final long high, final long low)
+    {
+        if (0 != high)
+        {
+            throw new ArithmeticException("sum does not fit in a long");
+        }
+        return low;
     }
 
     private static long longSide(final long quantity)

@@ -1,5 +1,7 @@
 package dev.backstop.clearing.domain;
 
+import java.math.BigInteger;
+
 /**
  * Fixed-point arithmetic for money in micro-units and rates in parts per million (DESIGN.md section 4).
  * <p>
@@ -68,16 +70,60 @@ public final class Money
      * {@code value × part / whole}, rounded towards negative infinity, exact for any inputs whose result fits.
      *
      * @param value signed value.
-     * @param part  non-negative numerator, at most {@code whole}.
+     * @param part  non-negative numerator.
      * @param whole positive denominator.
-     * @return the proportional part.
-     * @throws ArithmeticException on overflow.
+     * @return the proportional part, rounded down.
+     * @throws ArithmeticException when the result does not fit a long.
      */
     public static long proportion(final long value, final long part, final long whole)
     {
-        final long quotient = Math.floorDiv(value, whole);
-        final long remainder = Math.floorMod(value, whole);
-        // remainder < whole, so remainder × part / whole < part: only the product itself can overflow.
-        return Math.addExact(Math.multiplyExact(quotient, part), Math.multiplyExact(remainder, part) / whole);
+        final long high = Math.multiplyHigh(value, part);
+        final long low = value * part;
+        if ((high == 0 && low >= 0) || (high == -1 && low < 0))
+        {
+            return Math.floorDiv(low, whole);
+        }
+        // The product needs 128 bits: rare (positions beyond ~3e9 lots), so a BigInteger is acceptable here.
+        return wideDivide(value, part, whole, false);
+    }
+
+    /**
+     * {@code value × part / whole}, rounded towards positive infinity (what a member owes, or the cost released
+     * when it closes part of a position, so that its realised PnL rounds against it).
+     *
+     * @param value signed value.
+     * @param part  non-negative numerator.
+     * @param whole positive denominator.
+     * @return the proportional part, rounded up.
+     * @throws ArithmeticException when the result does not fit a long.
+     */
+    public static long proportionRoundedUp(final long value, final long part, final long whole)
+    {
+        final long high = Math.multiplyHigh(value, part);
+        final long low = value * part;
+        if ((high == 0 && low >= 0) || (high == -1 && low < 0))
+        {
+            final long quotient = Math.floorDiv(low, whole);
+            return 0 == Math.floorMod(low, whole) ? quotient : quotient + 1;
+        }
+        return wideDivide(value, part, whole, true);
+    }
+
+    private static long wideDivide(final long value, final long part, final long whole, final boolean roundUp)
+    {
+        final BigInteger[] quotientAndRemainder = BigInteger.valueOf(value)
+            .multiply(BigInteger.valueOf(part))
+            .divideAndRemainder(BigInteger.valueOf(whole));
+        BigInteger quotient = quotientAndRemainder[0];
+        final int remainderSign = quotientAndRemainder[1].signum();
+        if (remainderSign < 0 && !roundUp)
+        {
+            quotient = quotient.subtract(BigInteger.ONE);
+        }
+        else if (remainderSign > 0 && roundUp)
+        {
+            quotient = quotient.add(BigInteger.ONE);
+        }
+        return quotient.longValueExact();
     }
 }

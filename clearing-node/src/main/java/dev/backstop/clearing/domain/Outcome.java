@@ -26,7 +26,9 @@ public enum Outcome
     BELOW_INITIAL_MARGIN(14, "would take equity below initial margin"),
     ARITHMETIC_OVERFLOW(15, "values too large: the result would overflow"),
     NOT_AUTHORISED(16, "sender not authorised for this command"),
-    NO_MARK_PRICE(24, "instrument has no mark price yet");
+    NO_MARK_PRICE(24, "instrument has no mark price yet"),
+    INVALID_SEQUENCE(27, "sequence must be positive: the first sequence of a sender is 1"),
+    INTERNAL_ERROR(28, "internal error: the command was not applied");
 
     private static final Outcome[] BY_CODE = new Outcome[32];
 

@@ -448,7 +448,7 @@ public final class ClearingService implements ClusteredService
             commandsFailed++;
             reportError(ex);
             refuseWithKey(
-                session, buffer, bodyOffset, length, templateId, ResultCode.INVALID_PARAMETER,
+                session, buffer, bodyOffset, length, templateId, ResultCode.INTERNAL_ERROR,
                 ReasonText.INTERNAL_ERROR);
         }
     }
