@@ -1,0 +1,104 @@
+package dev.backstop.ops.command;
+
+import dev.backstop.ops.demo.Demo;
+import dev.backstop.ops.demo.DemoSummary;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code backstop demo}: three clearing nodes and a gateway as separate processes, a scripted run through the
+ * gateway with the leader killed half way, then a clean shutdown. Prints one line per step and the event stream's
+ * JSON lines, and ends with one JSON summary line; exits 0 only when the run was consistent.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+        "Run three nodes and a gateway, clear trades through a leader failover, check the books.",
+        "",
+        "Starts a three-node cluster (three processes) and a gateway, drives a scripted run through the gateway as "
+            + "an exchange, the operator and two members would, kills -9 the leader half way, keeps clearing, checks "
+            + "that money is conserved and nothing was lost or doubled, stops everything and prints a one-line JSON "
+            + "summary. Exit status 0 when the run was consistent, 1 when it was not."
+    })
+public final class DemoCommand implements Callable<Integer>
+{
+    @Option(names = "--port-base", paramLabel = "PORT", defaultValue = "9000",
+        description = "Node i uses PORT + 100 i .. + 99, the gateway PORT + 400 .. + 499 (default ${DEFAULT-VALUE}).")
+    int portBase;
+
+    @Option(names = "--run-dir", paramLabel = "DIR",
+        description = "Directory for logs and node state (default run/demo-<timestamp> under the repository).")
+    Path runDir;
+
+    @Option(names = "--config-dir", paramLabel = "DIR",
+        description = "Directory with node-0..2.properties and gateway.properties (default ops/config).")
+    Path configDir;
+
+    @Option(names = "--node-heap", paramLabel = "SIZE", defaultValue = "256m",
+        description = "-Xmx of each node process (default ${DEFAULT-VALUE}).")
+    String nodeHeap;
+
+    @Option(names = "--gateway-heap", paramLabel = "SIZE", defaultValue = "256m",
+        description = "-Xmx of the gateway process (default ${DEFAULT-VALUE}).")
+    String gatewayHeap;
+
+    @Option(names = "--kill-leader", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "SIGKILL the leader half way through (default ${DEFAULT-VALUE}; --no-kill-leader to skip).")
+    boolean killLeader;
+
+    @Option(names = "--events", negatable = true, defaultValue = "true", fallbackValue = "true",
+        description = "Print each event of the event stream as a JSON line (default ${DEFAULT-VALUE}).")
+    boolean printEvents;
+
+    public Integer call()
+    {
+        final Path home = home();
+        final Path config = null != configDir ? configDir : home.resolve("ops").resolve("config");
+        final Path run = null != runDir ? runDir : home.resolve("run").resolve(
+            "demo-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+
+        final DemoSummary summary = new Demo(new Demo.Context()
+            .configDir(config)
+            .runDir(run)
+            .portBase(portBase)
+            .nodeHeap(nodeHeap)
+            .gatewayHeap(gatewayHeap)
+            .killLeader(killLeader)
+            .printEvents(printEvents)
+            .out(System.out)).run();
+
+        System.out.println(summary.toJson());
+        System.out.flush();
+        return summary.isConsistent() ? 0 : 1;
+    }
+
+    /**
+     * The repository root: {@code -Dbackstop.home} (set by ops/bin/backstop), else the working directory or the
+     * nearest parent holding ops/config.
+     */
+    private static Path home()
+    {
+        final String configured = System.getProperty("backstop.home");
+        if (null != configured && !configured.isBlank())
+        {
+            return Path.of(configured);
+        }
+        Path dir = Path.of("").toAbsolutePath();
+        while (null != dir)
+        {
+            if (Files.isDirectory(dir.resolve("ops").resolve("config")))
+            {
+                return dir;
+            }
+            dir = dir.getParent();
+        }
+        return Path.of("").toAbsolutePath();
+    }
+}

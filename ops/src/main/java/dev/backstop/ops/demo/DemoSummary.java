@@ -1,0 +1,252 @@
+package dev.backstop.ops.demo;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What a demo run did and whether the clearinghouse stayed consistent through it; rendered as the one JSON line
+ * the demo ends with.
+ * <p>
+ * Consistent means: conservation holds to the micro-unit both by the demo's own reckoning (accepted deposits minus
+ * accepted withdrawals against the sum of every account's equity plus the fee account) and by the ledger's; the
+ * ledger's net deposits match the demo's; the ledger cleared exactly the trades the demo saw accepted (none lost or
+ * doubled across the failover); every refusal the scenario provoked came back with an expected code; a duplicate
+ * trade and a re-sent sequence were recognised; and, when a leader was killed, the leadership term moved on.
+ */
+public final class DemoSummary
+{
+    int nodes;
+    long tradesCleared;
+    long tradesAccepted;
+    long rejected;
+    long duplicates;
+    long replayed;
+    long committedBeforeFailover;
+    long leaderChanges;
+    long conservationError;
+    long ledgerConservationError;
+    long expectedNetDeposits;
+    long ledgerNetDeposits;
+    long feeAccount;
+    long accounts;
+    long eventsSeen;
+    long lastEventSequence;
+    long ledgerEventSequence;
+    long eventGaps;
+    long resends;
+    int initialLeader = -1;
+    int killedLeader = -1;
+    int finalLeader = -1;
+    long failoverMs = -1;
+    long startupMs;
+    long wallTimeMs;
+    boolean killLeader;
+    boolean expectedRefusalsSeen;
+    String stateDigest = "";
+    String runDir = "";
+    final Map<String, Long> refusals = new TreeMap<>();
+    final List<String> problems = new ArrayList<>();
+
+    /**
+     * @return nodes in the cluster.
+     */
+    public int nodes()
+    {
+        return nodes;
+    }
+
+    /**
+     * @return trades the ledger says were cleared.
+     */
+    public long tradesCleared()
+    {
+        return tradesCleared;
+    }
+
+    /**
+     * @return trades the demo saw accepted.
+     */
+    public long tradesAccepted()
+    {
+        return tradesAccepted;
+    }
+
+    /**
+     * @return commands refused by the cluster, duplicates excluded.
+     */
+    public long rejected()
+    {
+        return rejected;
+    }
+
+    /**
+     * @return trades refused as DUPLICATE_TRADE.
+     */
+    public long duplicates()
+    {
+        return duplicates;
+    }
+
+    /**
+     * @return re-sent sequences answered with their original result.
+     */
+    public long replayed()
+    {
+        return replayed;
+    }
+
+    /**
+     * @return elections between the start and the end of the scenario (leadership term change).
+     */
+    public long leaderChanges()
+    {
+        return leaderChanges;
+    }
+
+    /**
+     * @return Σ equity + fee account − (deposits − withdrawals), by the demo's own reckoning.
+     */
+    public long conservationError()
+    {
+        return conservationError;
+    }
+
+    /**
+     * @return the ledger's own conservation error.
+     */
+    public long ledgerConservationError()
+    {
+        return ledgerConservationError;
+    }
+
+    /**
+     * @return events received from the event stream.
+     */
+    public long eventsSeen()
+    {
+        return eventsSeen;
+    }
+
+    /**
+     * @return wall time of the run in milliseconds.
+     */
+    public long wallTimeMs()
+    {
+        return wallTimeMs;
+    }
+
+    /**
+     * @return what went wrong, empty when consistent.
+     */
+    public List<String> problems()
+    {
+        return List.copyOf(problems);
+    }
+
+    /**
+     * @return true when the run is consistent (see the class description).
+     */
+    public boolean isConsistent()
+    {
+        return problems.isEmpty();
+    }
+
+    /**
+     * Record the checks' verdicts; call once when every figure is in.
+     */
+    void check()
+    {
+        if (0 != conservationError)
+        {
+            problems.add("conservation error " + conservationError + " by the demo's reckoning");
+        }
+        if (0 != ledgerConservationError)
+        {
+            problems.add("conservation error " + ledgerConservationError + " in the ledger");
+        }
+        if (ledgerNetDeposits != expectedNetDeposits)
+        {
+            problems.add("ledger net deposits " + ledgerNetDeposits + " != accepted deposits - withdrawals " +
+                expectedNetDeposits);
+        }
+        if (tradesCleared <= 0)
+        {
+            problems.add("no trade cleared");
+        }
+        if (tradesCleared != tradesAccepted)
+        {
+            problems.add("ledger cleared " + tradesCleared + " trades, the demo saw " + tradesAccepted + " accepted");
+        }
+        if (!expectedRefusalsSeen)
+        {
+            problems.add("an expected refusal did not happen");
+        }
+        if (duplicates < 1)
+        {
+            problems.add("the duplicate trade was not refused as DUPLICATE_TRADE");
+        }
+        if (replayed < 1)
+        {
+            problems.add("the re-sent sequence was not answered as a replay");
+        }
+        if (killLeader && leaderChanges < 1)
+        {
+            problems.add("the leader was killed but the leadership term did not change");
+        }
+    }
+
+    /**
+     * @return the summary as one line of JSON.
+     */
+    public String toJson()
+    {
+        final JsonLine refusalCounts = new JsonLine();
+        refusals.forEach(refusalCounts::field);
+
+        final StringBuilder problemList = new StringBuilder("[");
+        for (int i = 0; i < problems.size(); i++)
+        {
+            if (i > 0)
+            {
+                problemList.append(',');
+            }
+            JsonLine.quote(problemList, problems.get(i));
+        }
+        problemList.append(']');
+
+        return new JsonLine()
+            .field("nodes", nodes)
+            .field("tradesCleared", tradesCleared)
+            .field("tradesAccepted", tradesAccepted)
+            .field("rejected", rejected)
+            .field("duplicates", duplicates)
+            .field("replayed", replayed)
+            .field("committedBeforeFailover", committedBeforeFailover)
+            .field("refusals", refusalCounts)
+            .field("leaderChanges", leaderChanges)
+            .field("initialLeader", initialLeader)
+            .field("killedLeader", killedLeader)
+            .field("finalLeader", finalLeader)
+            .field("failoverMs", failoverMs)
+            .field("conservationError", conservationError)
+            .field("ledgerConservationError", ledgerConservationError)
+            .field("netDepositsMicros", expectedNetDeposits)
+            .field("feeAccountMicros", feeAccount)
+            .field("accounts", accounts)
+            .field("eventsSeen", eventsSeen)
+            .field("lastEventSequence", lastEventSequence)
+            .field("ledgerEventSequence", ledgerEventSequence)
+            .field("eventsMissed", Math.max(0, ledgerEventSequence - eventsSeen))
+            .field("eventGaps", eventGaps)
+            .field("resends", resends)
+            .field("stateDigest", stateDigest)
+            .field("startupMs", startupMs)
+            .field("wallTimeMs", wallTimeMs)
+            .field("runDir", runDir)
+            .field("consistent", isConsistent())
+            .rawField("problems", problemList.toString())
+            .toString();
+    }
+}

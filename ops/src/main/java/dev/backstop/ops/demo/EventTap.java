@@ -1,0 +1,121 @@
+package dev.backstop.ops.demo;
+
+import dev.backstop.gateway.client.EventJson;
+import dev.backstop.gateway.client.EventStreamSubscriber;
+import org.agrona.CloseHelper;
+import org.agrona.DirectBuffer;
+import org.agrona.concurrent.BackoffIdleStrategy;
+import org.agrona.concurrent.IdleStrategy;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Follows the gateway's event stream on its own thread, as a risk desk would, printing each event as one JSON line
+ * and keeping count, so the demo can show that every step it drove came out as an event.
+ */
+final class EventTap implements AutoCloseable
+{
+    private final EventStreamSubscriber subscriber;
+    private final Narrator narrator;
+    private final boolean print;
+    private final EventJson json = new EventJson();
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile long eventsSeen;
+    private volatile long lastEventSequence;
+    private volatile long gaps;
+
+    EventTap(final EventStreamSubscriber subscriber, final Narrator narrator, final boolean print)
+    {
+        this.subscriber = subscriber;
+        this.narrator = narrator;
+        this.print = print;
+        this.thread = new Thread(this::run, "backstop-demo-events");
+        this.thread.setDaemon(true);
+    }
+
+    void start()
+    {
+        thread.start();
+    }
+
+    /**
+     * @return true once the gateway's event publication reached this subscriber.
+     */
+    boolean isConnected()
+    {
+        return subscriber.isConnected();
+    }
+
+    long eventsSeen()
+    {
+        return eventsSeen;
+    }
+
+    long lastEventSequence()
+    {
+        return lastEventSequence;
+    }
+
+    long gaps()
+    {
+        return gaps;
+    }
+
+    /**
+     * Wait until the event with the given sequence has arrived.
+     *
+     * @param eventSequence to wait for.
+     * @param timeoutMs     how long at most.
+     * @return true if it arrived.
+     */
+    boolean awaitSequence(final long eventSequence, final long timeoutMs) throws InterruptedException
+    {
+        final long deadlineMs = System.currentTimeMillis() + timeoutMs;
+        while (lastEventSequence < eventSequence)
+        {
+            if (System.currentTimeMillis() > deadlineMs)
+            {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
+    }
+
+    public void close()
+    {
+        running = false;
+        try
+        {
+            thread.join(5_000);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+        }
+        CloseHelper.quietClose(subscriber);
+    }
+
+    private void run()
+    {
+        final IdleStrategy idle = new BackoffIdleStrategy(
+            10, 20, TimeUnit.MICROSECONDS.toNanos(10), TimeUnit.MILLISECONDS.toNanos(1));
+        while (running)
+        {
+            idle.idle(subscriber.poll(this::onEvent, 16));
+        }
+    }
+
+    private void onEvent(
+        final long eventSequence, final int templateId, final DirectBuffer buffer, final int offset, final int length)
+    {
+        if (print)
+        {
+            narrator.raw(json.render(buffer, offset, length));
+        }
+        eventsSeen++;
+        lastEventSequence = eventSequence;
+        gaps = subscriber.gapCount();
+    }
+}

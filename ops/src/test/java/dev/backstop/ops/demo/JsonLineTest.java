@@ -1,0 +1,31 @@
+package dev.backstop.ops.demo;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+class JsonLineTest
+{
+    @Test
+    void shouldWriteFieldsInOrderWithEscapes()
+    {
+        final String json = new JsonLine()
+            .field("nodes", 3)
+            .field("ok", true)
+            .field("runDir", "run/\"demo\"\\x\n")
+            .field("none", (String)null)
+            .field("refusals", new JsonLine().field("DUPLICATE_TRADE", 1))
+            .toString();
+
+        assertEquals(
+            "{\"nodes\":3,\"ok\":true,\"runDir\":\"run/\\\"demo\\\"\\\\x\\n\",\"none\":null," +
+            "\"refusals\":{\"DUPLICATE_TRADE\":1}}",
+            json);
+    }
+
+    @Test
+    void shouldWriteEmptyObject()
+    {
+        assertEquals("{}", new JsonLine().toString());
+    }
+}
