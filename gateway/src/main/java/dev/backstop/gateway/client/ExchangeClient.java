@@ -15,6 +15,22 @@ import dev.backstop.sbe.exchange.OpenAccountEncoder;
 import dev.backstop.sbe.exchange.QueryAccountEncoder;
 import dev.backstop.sbe.exchange.QueryLedgerEncoder;
 import dev.backstop.sbe.exchange.ResultCode;
+import dev.backstop.sbe.exchange.SubmitOrderEncoder;
+import dev.backstop.sbe.exchange.CancelOrderEncoder;
+import dev.backstop.sbe.exchange.RegisterBlpEncoder;
+import dev.backstop.sbe.exchange.SubmitAuctionBidEncoder;
+import dev.backstop.sbe.exchange.CreatePoolEncoder;
+import dev.backstop.sbe.exchange.PoolDepositEncoder;
+import dev.backstop.sbe.exchange.RequestPoolRedemptionEncoder;
+import dev.backstop.sbe.exchange.SetOracleParametersEncoder;
+import dev.backstop.sbe.exchange.SetMarginBracketsEncoder;
+import dev.backstop.sbe.exchange.SetOpenInterestScalingEncoder;
+import dev.backstop.sbe.exchange.SetMarginRateEncoder;
+import dev.backstop.sbe.exchange.SetAccountMarginMethodEncoder;
+import dev.backstop.sbe.exchange.SetUnderlyingScenariosEncoder;
+import dev.backstop.sbe.exchange.MarginMethod;
+import dev.backstop.sbe.exchange.MarkBasis;
+import dev.backstop.sbe.exchange.Side;
 import dev.backstop.sbe.exchange.SenderRole;
 import dev.backstop.sbe.exchange.SubmitPriceTickEncoder;
 import dev.backstop.sbe.exchange.SubmitTradeEncoder;
@@ -54,7 +70,7 @@ public final class ExchangeClient implements AutoCloseable
 {
     private static final int HEADER_LENGTH = MessageHeaderEncoder.ENCODED_LENGTH;
     private static final int SENT_HISTORY = 1024;
-    private static final int MAX_COMMAND_LENGTH = 256;
+    private static final int MAX_COMMAND_LENGTH = 4096;
     private static final int MAX_UNCLAIMED = 1024;
 
     private final Context ctx;
@@ -65,7 +81,7 @@ public final class ExchangeClient implements AutoCloseable
     private final IdleStrategy idle = new BackoffIdleStrategy(
         10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(200));
 
-    private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[1024]);
+    private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[MAX_COMMAND_LENGTH]);
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final LogonEncoder logonEncoder = new LogonEncoder();
@@ -78,6 +94,19 @@ public final class ExchangeClient implements AutoCloseable
     private final ListInstrumentEncoder listInstrumentEncoder = new ListInstrumentEncoder();
     private final OpenAccountEncoder openAccountEncoder = new OpenAccountEncoder();
     private final QueryLedgerEncoder queryLedgerEncoder = new QueryLedgerEncoder();
+    private final SubmitOrderEncoder submitOrderEncoder = new SubmitOrderEncoder();
+    private final CancelOrderEncoder cancelOrderEncoder = new CancelOrderEncoder();
+    private final RegisterBlpEncoder registerBlpEncoder = new RegisterBlpEncoder();
+    private final SubmitAuctionBidEncoder submitAuctionBidEncoder = new SubmitAuctionBidEncoder();
+    private final CreatePoolEncoder createPoolEncoder = new CreatePoolEncoder();
+    private final PoolDepositEncoder poolDepositEncoder = new PoolDepositEncoder();
+    private final RequestPoolRedemptionEncoder requestPoolRedemptionEncoder = new RequestPoolRedemptionEncoder();
+    private final SetOracleParametersEncoder setOracleParametersEncoder = new SetOracleParametersEncoder();
+    private final SetMarginBracketsEncoder setMarginBracketsEncoder = new SetMarginBracketsEncoder();
+    private final SetOpenInterestScalingEncoder setOpenInterestScalingEncoder = new SetOpenInterestScalingEncoder();
+    private final SetMarginRateEncoder setMarginRateEncoder = new SetMarginRateEncoder();
+    private final SetAccountMarginMethodEncoder setAccountMarginMethodEncoder = new SetAccountMarginMethodEncoder();
+    private final SetUnderlyingScenariosEncoder setUnderlyingScenariosEncoder = new SetUnderlyingScenariosEncoder();
     private final LogonResponseDecoder logonResponseDecoder = new LogonResponseDecoder();
     private final CommandResponseDecoder commandResponseDecoder = new CommandResponseDecoder();
     private final AccountStateResponseDecoder accountStateDecoder = new AccountStateResponseDecoder();
@@ -171,7 +200,8 @@ public final class ExchangeClient implements AutoCloseable
     }
 
     /**
-     * Submits an executed trade for novation (exchange role) and waits for the outcome.
+     * Submits an executed trade for novation (exchange role) that matched no registered order, and waits for the
+     * outcome.
      *
      * @return the outcome.
      */
@@ -183,12 +213,33 @@ public final class ExchangeClient implements AutoCloseable
         final long priceTicks,
         final long quantityLots)
     {
-        return awaitResponse(sendTrade(venueTradeId, instrumentId, buyAccountId, sellAccountId, priceTicks,
-            quantityLots));
+        return submitTrade(venueTradeId, instrumentId, buyAccountId, sellAccountId, priceTicks, quantityLots, 0, 0);
     }
 
     /**
-     * Sends a trade without waiting; the answer arrives through {@link #pollResponses}.
+     * Submits an executed trade for novation (exchange role) and waits for the outcome. A fill of an order submitted
+     * with {@link #submitOrder} names that order, so the initial margin it reserved is consumed.
+     *
+     * @param buyOrderId  the buyer's order id, 0 when none.
+     * @param sellOrderId the seller's order id, 0 when none.
+     * @return the outcome.
+     */
+    public Response submitTrade(
+        final long venueTradeId,
+        final int instrumentId,
+        final long buyAccountId,
+        final long sellAccountId,
+        final long priceTicks,
+        final long quantityLots,
+        final long buyOrderId,
+        final long sellOrderId)
+    {
+        return awaitResponse(sendTrade(venueTradeId, instrumentId, buyAccountId, sellAccountId, priceTicks,
+            quantityLots, buyOrderId, sellOrderId));
+    }
+
+    /**
+     * Sends a trade without orders without waiting; the answer arrives through {@link #pollResponses}.
      *
      * @return the sequence it carries.
      */
@@ -200,6 +251,26 @@ public final class ExchangeClient implements AutoCloseable
         final long priceTicks,
         final long quantityLots)
     {
+        return sendTrade(venueTradeId, instrumentId, buyAccountId, sellAccountId, priceTicks, quantityLots, 0, 0);
+    }
+
+    /**
+     * Sends a trade without waiting; the answer arrives through {@link #pollResponses}.
+     *
+     * @param buyOrderId  the buyer's order id, 0 when none.
+     * @param sellOrderId the seller's order id, 0 when none.
+     * @return the sequence it carries.
+     */
+    public long sendTrade(
+        final long venueTradeId,
+        final int instrumentId,
+        final long buyAccountId,
+        final long sellAccountId,
+        final long priceTicks,
+        final long quantityLots,
+        final long buyOrderId,
+        final long sellOrderId)
+    {
         final long sequence = nextSequence;
         tradeEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .sequence(sequence)
@@ -208,33 +279,62 @@ public final class ExchangeClient implements AutoCloseable
             .buyAccountId(buyAccountId)
             .sellAccountId(sellAccountId)
             .priceTicks(priceTicks)
-            .quantityLots(quantityLots);
+            .quantityLots(quantityLots)
+            .buyOrderId(buyOrderId)
+            .sellOrderId(sellOrderId);
         return sendCommand(sequence, HEADER_LENGTH + tradeEncoder.encodedLength());
     }
 
     /**
-     * Submits a price observation (exchange role) and waits for the outcome.
+     * Submits a price observation (exchange role) stamped with this machine's clock as the source time, and waits
+     * for the outcome.
      *
      * @return the outcome.
      */
     public Response submitPriceTick(final int instrumentId, final int sourceId, final long priceTicks)
     {
-        return awaitResponse(sendPriceTick(instrumentId, sourceId, priceTicks));
+        return submitPriceTick(instrumentId, sourceId, priceTicks, System.currentTimeMillis());
+    }
+
+    /**
+     * Submits a price observation (exchange role) and waits for the outcome.
+     *
+     * @param sourceTimeMs when the source observed the price, epoch ms; the oracle judges staleness by it.
+     * @return the outcome.
+     */
+    public Response submitPriceTick(
+        final int instrumentId, final int sourceId, final long priceTicks, final long sourceTimeMs)
+    {
+        return awaitResponse(sendPriceTick(instrumentId, sourceId, priceTicks, sourceTimeMs));
+    }
+
+    /**
+     * Sends a price tick stamped with this machine's clock without waiting; the answer arrives through
+     * {@link #pollResponses}.
+     *
+     * @return the sequence it carries.
+     */
+    public long sendPriceTick(final int instrumentId, final int sourceId, final long priceTicks)
+    {
+        return sendPriceTick(instrumentId, sourceId, priceTicks, System.currentTimeMillis());
     }
 
     /**
      * Sends a price tick without waiting; the answer arrives through {@link #pollResponses}.
      *
+     * @param sourceTimeMs when the source observed the price, epoch ms.
      * @return the sequence it carries.
      */
-    public long sendPriceTick(final int instrumentId, final int sourceId, final long priceTicks)
+    public long sendPriceTick(
+        final int instrumentId, final int sourceId, final long priceTicks, final long sourceTimeMs)
     {
         final long sequence = nextSequence;
         priceTickEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .sequence(sequence)
             .instrumentId(instrumentId)
             .sourceId(sourceId)
-            .priceTicks(priceTicks);
+            .priceTicks(priceTicks)
+            .sourceTimeMs(sourceTimeMs);
         return sendCommand(sequence, HEADER_LENGTH + priceTickEncoder.encodedLength());
     }
 
@@ -310,6 +410,327 @@ public final class ExchangeClient implements AutoCloseable
             .accountId(accountId)
             .memberId(memberId);
         return awaitResponse(sendCommand(sequence, HEADER_LENGTH + openAccountEncoder.encodedLength()));
+    }
+
+    /**
+     * Submits an order resting at the venue (exchange role) and waits for the outcome: the clearing house reserves
+     * its initial margin, or refuses it when the account cannot carry it (unless it reduces risk).
+     *
+     * @param orderId      venue order id, unique per exchange; name it again in the trades that fill it.
+     * @param side         BUY or SELL.
+     * @param priceTicks   limit price.
+     * @param quantityLots open quantity.
+     * @return the outcome.
+     */
+    public Response submitOrder(
+        final long orderId,
+        final int instrumentId,
+        final long accountId,
+        final Side side,
+        final long priceTicks,
+        final long quantityLots)
+    {
+        return awaitResponse(sendOrder(orderId, instrumentId, accountId, side, priceTicks, quantityLots));
+    }
+
+    /**
+     * Sends an order without waiting; the answer arrives through {@link #pollResponses}.
+     *
+     * @return the sequence it carries.
+     */
+    public long sendOrder(
+        final long orderId,
+        final int instrumentId,
+        final long accountId,
+        final Side side,
+        final long priceTicks,
+        final long quantityLots)
+    {
+        final long sequence = nextSequence;
+        submitOrderEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .sequence(sequence)
+            .orderId(orderId)
+            .instrumentId(instrumentId)
+            .accountId(accountId)
+            .side(side)
+            .priceTicks(priceTicks)
+            .quantityLots(quantityLots);
+        return sendCommand(sequence, HEADER_LENGTH + submitOrderEncoder.encodedLength());
+    }
+
+    /**
+     * Cancels what is left of an order (exchange role), releasing its reservation, and waits for the outcome.
+     *
+     * @return the outcome.
+     */
+    public Response cancelOrder(final long orderId)
+    {
+        return awaitResponse(sendCancelOrder(orderId));
+    }
+
+    /**
+     * Sends a cancel without waiting; the answer arrives through {@link #pollResponses}.
+     *
+     * @return the sequence it carries.
+     */
+    public long sendCancelOrder(final long orderId)
+    {
+        final long sequence = nextSequence;
+        cancelOrderEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .sequence(sequence)
+            .orderId(orderId);
+        return sendCommand(sequence, HEADER_LENGTH + cancelOrderEncoder.encodedLength());
+    }
+
+    /**
+     * Registers a backstop liquidity provider account with its declared capacity (BLP or operator role) and waits
+     * for the outcome.
+     *
+     * @param accountId the BLP's margin account, which takes the auction fills.
+     * @param capacity  declared capacity in micro-units of notional.
+     * @return the outcome.
+     */
+    public Response registerBlp(final long accountId, final long capacity)
+    {
+        final long sequence = nextSequence;
+        registerBlpEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .sequence(sequence)
+            .accountId(accountId)
+            .capacity(capacity);
+        return awaitResponse(sendCommand(sequence, HEADER_LENGTH + registerBlpEncoder.encodedLength()));
+    }
+
+    /**
+     * Bids in a liquidation auction (BLP role) and waits for the outcome.
+     *
+     * @param auctionId    the auction, as published in the slice-offered event.
+     * @param accountId    the BLP account bidding.
+     * @param priceTicks   price the BLP takes the slice at.
+     * @param quantityLots how much of the slice.
+     * @return the outcome.
+     */
+    public Response submitAuctionBid(
+        final long auctionId, final long accountId, final long priceTicks, final long quantityLots)
+    {
+        return awaitResponse(sendAuctionBid(auctionId, accountId, priceTicks, quantityLots));
+    }
+
+    /**
+     * Sends an auction bid without waiting; the answer arrives through {@link #pollResponses}. Auction steps last
+     * tens of milliseconds, so a BLP following the event stream bids this way.
+     *
+     * @return the sequence it carries.
+     */
+    public long sendAuctionBid(
+        final long auctionId, final long accountId, final long priceTicks, final long quantityLots)
+    {
+        final long sequence = nextSequence;
+        submitAuctionBidEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .sequence(sequence)
+            .auctionId(auctionId)
+            .accountId(accountId)
+            .priceTicks(priceTicks)
+            .quantityLots(quantityLots);
+        return sendCommand(sequence, HEADER_LENGTH + submitAuctionBidEncoder.encodedLength());
+    }
+
+    /**
+     * Creates a backstop pool over an open account (operator role) and waits for the outcome.
+     *
+     * @param poolId             new pool id.
+     * @param accountId          the pool's own margin account.
+     * @param lossCapPpm         hard loss cap: drawdown from the high-water mark, ppm.
+     * @param redemptionNoticeMs notice a redemption waits out.
+     * @return the outcome.
+     */
+    public Response createPool(
+        final long poolId, final long accountId, final int lossCapPpm, final long redemptionNoticeMs)
+    {
+        final long sequence = nextSequence;
+        createPoolEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .sequence(sequence)
+            .poolId(poolId)
+            .accountId(accountId)
+            .lossCapPpm(lossCapPpm)
+            .redemptionNoticeMs(redemptionNoticeMs);
+        return awaitResponse(sendCommand(sequence, HEADER_LENGTH + createPoolEncoder.encodedLength()));
+    }
+
+    /**
+     * Deposits cash from an account into a pool (member or BLP role), minting shares at NAV, and waits for the
+     * outcome.
+     *
+     * @param amount micro-units.
+     * @return the outcome.
+     */
+    public Response poolDeposit(final long poolId, final long accountId, final long amount)
+    {
+        final long sequence = nextSequence;
+        poolDepositEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .sequence(sequence)
+            .poolId(poolId)
+            .accountId(accountId)
+            .amount(amount);
+        return awaitResponse(sendCommand(sequence, HEADER_LENGTH + poolDepositEncoder.encodedLength()));
+    }
+
+    /**
+     * Asks to redeem pool shares (member or BLP role); they are paid out after the pool's notice period, losses
+     * meanwhile still applying. Waits for the outcome of the request.
+     *
+     * @return the outcome.
+     */
+    public Response requestPoolRedemption(final long poolId, final long accountId, final long shares)
+    {
+        final long sequence = nextSequence;
+        requestPoolRedemptionEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .sequence(sequence)
+            .poolId(poolId)
+            .accountId(accountId)
+            .shares(shares);
+        return awaitResponse(sendCommand(sequence, HEADER_LENGTH + requestPoolRedemptionEncoder.encodedLength()));
+    }
+
+    /**
+     * Sets an instrument's index and mark parameters (operator role) and waits for the outcome.
+     *
+     * @return the outcome.
+     */
+    public Response setOracleParameters(
+        final int instrumentId,
+        final long sourceAgeLimitMs,
+        final int exclusionBandPpm,
+        final int quorum,
+        final MarkBasis markBasis,
+        final long emaWindowMs,
+        final int maxSources)
+    {
+        final long sequence = nextSequence;
+        setOracleParametersEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .sequence(sequence)
+            .instrumentId(instrumentId)
+            .sourceAgeLimitMs(sourceAgeLimitMs)
+            .exclusionBandPpm(exclusionBandPpm)
+            .quorum(quorum)
+            .markBasis(markBasis)
+            .emaWindowMs(emaWindowMs)
+            .maxSources(maxSources);
+        return awaitResponse(sendCommand(sequence, HEADER_LENGTH + setOracleParametersEncoder.encodedLength()));
+    }
+
+    /**
+     * Replaces an instrument's notional brackets (operator role) and waits for the outcome. The arrays are read in
+     * parallel, ascending by notional cap.
+     *
+     * @param notionalCaps          upper notional bound of each bracket, micro-units.
+     * @param initialMarginPpm     IMR of each bracket.
+     * @param maintenanceMarginPpm MMR of each bracket.
+     * @return the outcome.
+     */
+    public Response setMarginBrackets(
+        final int instrumentId,
+        final long[] notionalCaps,
+        final int[] initialMarginPpm,
+        final int[] maintenanceMarginPpm)
+    {
+        final int count = notionalCaps.length;
+        if (initialMarginPpm.length != count || maintenanceMarginPpm.length != count)
+        {
+            throw new IllegalArgumentException("bracket arrays differ in length");
+        }
+        final long sequence = nextSequence;
+        final SetMarginBracketsEncoder encoder = setMarginBracketsEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .sequence(sequence)
+            .instrumentId(instrumentId);
+        final SetMarginBracketsEncoder.BracketsEncoder brackets = encoder.bracketsCount(count);
+        for (int i = 0; i < count; i++)
+        {
+            brackets.next()
+                .notionalCap(notionalCaps[i])
+                .initialMarginPpm(initialMarginPpm[i])
+                .maintenanceMarginPpm(maintenanceMarginPpm[i]);
+        }
+        return awaitResponse(sendCommand(sequence, HEADER_LENGTH + encoder.encodedLength()));
+    }
+
+    /**
+     * Sets how an instrument's initial margin rate rises with its open interest (operator role) and waits for the
+     * outcome: {@code imrStepPpm} more per {@code stepLots} of open interest above {@code baselineLots}.
+     *
+     * @return the outcome.
+     */
+    public Response setOpenInterestScaling(
+        final int instrumentId, final long baselineLots, final long stepLots, final int imrStepPpm)
+    {
+        final long sequence = nextSequence;
+        setOpenInterestScalingEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .sequence(sequence)
+            .instrumentId(instrumentId)
+            .baselineLots(baselineLots)
+            .stepLots(stepLots)
+            .imrStepPpm(imrStepPpm);
+        return awaitResponse(sendCommand(sequence, HEADER_LENGTH + setOpenInterestScalingEncoder.encodedLength()));
+    }
+
+    /**
+     * Sets an instrument's base margin rates and their anti-procyclical floors (operator role) and waits for the
+     * outcome.
+     *
+     * @return the outcome.
+     */
+    public Response setMarginRate(
+        final int instrumentId,
+        final int initialMarginPpm,
+        final int maintenanceMarginPpm,
+        final int initialMarginFloorPpm,
+        final int maintenanceMarginFloorPpm)
+    {
+        final long sequence = nextSequence;
+        setMarginRateEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .sequence(sequence)
+            .instrumentId(instrumentId)
+            .initialMarginPpm(initialMarginPpm)
+            .maintenanceMarginPpm(maintenanceMarginPpm)
+            .initialMarginFloorPpm(initialMarginFloorPpm)
+            .maintenanceMarginFloorPpm(maintenanceMarginFloorPpm);
+        return awaitResponse(sendCommand(sequence, HEADER_LENGTH + setMarginRateEncoder.encodedLength()));
+    }
+
+    /**
+     * Selects how an account is margined (operator role) and waits for the outcome.
+     *
+     * @return the outcome.
+     */
+    public Response setAccountMarginMethod(final long accountId, final MarginMethod method)
+    {
+        final long sequence = nextSequence;
+        setAccountMarginMethodEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .sequence(sequence)
+            .accountId(accountId)
+            .method(method);
+        return awaitResponse(sendCommand(sequence, HEADER_LENGTH + setAccountMarginMethodEncoder.encodedLength()));
+    }
+
+    /**
+     * Replaces the price-shock grid of an underlying for portfolio margin (operator role) and waits for the
+     * outcome.
+     *
+     * @param priceShocksPpm signed relative price moves, ppm.
+     * @return the outcome.
+     */
+    public Response setUnderlyingScenarios(final int underlyingId, final int... priceShocksPpm)
+    {
+        final long sequence = nextSequence;
+        final SetUnderlyingScenariosEncoder encoder =
+            setUnderlyingScenariosEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+                .sequence(sequence)
+                .underlyingId(underlyingId);
+        final SetUnderlyingScenariosEncoder.ShocksEncoder shocks = encoder.shocksCount(priceShocksPpm.length);
+        for (final int shock : priceShocksPpm)
+        {
+            shocks.next().priceShockPpm(shock);
+        }
+        return awaitResponse(sendCommand(sequence, HEADER_LENGTH + encoder.encodedLength()));
     }
 
     /**
@@ -537,9 +958,9 @@ public final class ExchangeClient implements AutoCloseable
             throw new IllegalArgumentException("request too long: " + length + " bytes");
         }
         final int index = (int)(sequence & (SENT_HISTORY - 1));
-        if (null == sentCommands[index])
+        if (null == sentCommands[index] || sentCommands[index].capacity() < length)
         {
-            sentCommands[index] = new UnsafeBuffer(new byte[MAX_COMMAND_LENGTH]);
+            sentCommands[index] = new UnsafeBuffer(new byte[Math.max(256, length)]);
         }
         sentCommands[index].putBytes(0, buffer, 0, length);
         sentLengths[index] = length;
@@ -692,7 +1113,8 @@ public final class ExchangeClient implements AutoCloseable
                 decoder.getStateDigest(digest, 0, digest.length);
                 keep(new Ledger(decoder.sequence(), decoder.netDeposits(), decoder.totalCash(),
                     decoder.totalUnrealisedPnl(), decoder.feeAccount(), decoder.accountCount(), decoder.tradesCleared(),
-                    decoder.eventSequence(), hex(digest), decoder.leadershipTermId()));
+                    decoder.eventSequence(), hex(digest), decoder.leadershipTermId(), decoder.insuranceFund(),
+                    decoder.openDeficits()));
                 break;
             }
 

@@ -14,6 +14,8 @@ package dev.backstop.gateway.client;
  * @param eventSequence      last event sequence assigned.
  * @param stateDigest        SHA-256 of the canonical state, lower-case hex (64 characters).
  * @param leadershipTermId   leadership term in force when the query was applied.
+ * @param insuranceFund      the insurance fund (liquidation fees and the CCP's share of takeovers).
+ * @param openDeficits       bankrupt accounts' negative cash not yet absorbed (already inside totalCash).
  */
 public record Ledger(
     long sequence,
@@ -25,16 +27,19 @@ public record Ledger(
     long tradesCleared,
     long eventSequence,
     String stateDigest,
-    long leadershipTermId)
+    long leadershipTermId,
+    long insuranceFund,
+    long openDeficits)
 {
     /**
-     * Conservation (DESIGN.md section 4): what the accounts and the fee account hold, marked to market, minus what
-     * was paid in. Zero in a correct ledger.
+     * Conservation (DESIGN.md section 4): what the accounts (pools included), the fee account and the insurance fund
+     * hold, marked to market, minus what was paid in. Open deficits are negative cash, so they are already counted.
+     * Zero in a correct ledger.
      *
-     * @return totalCash + totalUnrealisedPnl + feeAccount - netDeposits.
+     * @return totalCash + totalUnrealisedPnl + feeAccount + insuranceFund - netDeposits.
      */
     public long conservationError()
     {
-        return totalCash + totalUnrealisedPnl + feeAccount - netDeposits;
+        return totalCash + totalUnrealisedPnl + feeAccount + insuranceFund - netDeposits;
     }
 }

@@ -1,8 +1,8 @@
 package dev.backstop.gateway.cluster;
 
 import org.agrona.DirectBuffer;
+import org.agrona.ExpandableArrayBuffer;
 import org.agrona.collections.Long2ObjectHashMap;
-import org.agrona.concurrent.UnsafeBuffer;
 
 import java.util.ArrayDeque;
 
@@ -19,10 +19,15 @@ import java.util.ArrayDeque;
 public final class UnacknowledgedCommands
 {
     /**
-     * Largest encoded command kept; the gateway's commands are far smaller (a ListInstrument with a 64-byte symbol
-     * is under 150 bytes).
+     * Largest encoded command kept: the parameter commands with repeating groups (margin brackets, scenario shocks)
+     * are the largest, bounded by the ingress decoder well below this.
      */
-    public static final int MAX_COMMAND_LENGTH = 256;
+    public static final int MAX_COMMAND_LENGTH = 4096;
+
+    /**
+     * Initial size of an entry's buffer: almost every command fits; a larger one grows that entry once.
+     */
+    static final int INITIAL_ENTRY_LENGTH = 256;
 
     /**
      * What an entry carries.
@@ -40,7 +45,7 @@ public final class UnacknowledgedCommands
      */
     public static final class Entry
     {
-        private final UnsafeBuffer buffer = new UnsafeBuffer(new byte[MAX_COMMAND_LENGTH]);
+        private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(INITIAL_ENTRY_LENGTH);
         private Kind kind;
         private long senderId;
         private long key;

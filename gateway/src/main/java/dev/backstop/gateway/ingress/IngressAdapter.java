@@ -504,6 +504,8 @@ public final class IngressAdapter implements IngressHandler, AutoCloseable
             .eventSequence(result.eventSequence())
             .putStateDigest(digest, 0, digest.length)
             .leadershipTermId(result.leadershipTermId())
+            .insuranceFund(result.insuranceFund())
+            .openDeficits(result.openDeficits())
             .encodedLength();
     }
 

@@ -9,6 +9,19 @@ import dev.backstop.sbe.cluster.QueryLedgerCommandEncoder;
 import dev.backstop.sbe.cluster.TradeCommandEncoder;
 import dev.backstop.sbe.cluster.WithdrawCommandEncoder;
 import dev.backstop.sbe.exchange.DepositCollateralDecoder;
+import dev.backstop.sbe.exchange.SubmitOrderDecoder;
+import dev.backstop.sbe.exchange.CancelOrderDecoder;
+import dev.backstop.sbe.exchange.RegisterBlpDecoder;
+import dev.backstop.sbe.exchange.SubmitAuctionBidDecoder;
+import dev.backstop.sbe.exchange.CreatePoolDecoder;
+import dev.backstop.sbe.exchange.PoolDepositDecoder;
+import dev.backstop.sbe.exchange.RequestPoolRedemptionDecoder;
+import dev.backstop.sbe.exchange.SetOracleParametersDecoder;
+import dev.backstop.sbe.exchange.SetMarginBracketsDecoder;
+import dev.backstop.sbe.exchange.SetOpenInterestScalingDecoder;
+import dev.backstop.sbe.exchange.SetMarginRateDecoder;
+import dev.backstop.sbe.exchange.SetAccountMarginMethodDecoder;
+import dev.backstop.sbe.exchange.SetUnderlyingScenariosDecoder;
 import dev.backstop.sbe.exchange.ListInstrumentDecoder;
 import dev.backstop.sbe.exchange.LogonDecoder;
 import dev.backstop.sbe.exchange.LogoutDecoder;
@@ -18,9 +31,13 @@ import dev.backstop.sbe.exchange.QueryAccountDecoder;
 import dev.backstop.sbe.exchange.QueryLedgerDecoder;
 import dev.backstop.sbe.exchange.ResultCode;
 import dev.backstop.sbe.exchange.SenderRole;
+import dev.backstop.sbe.exchange.MarginMethod;
+import dev.backstop.sbe.exchange.MarkBasis;
+import dev.backstop.sbe.exchange.Side;
 import dev.backstop.sbe.exchange.SubmitPriceTickDecoder;
 import dev.backstop.sbe.exchange.SubmitTradeDecoder;
 import dev.backstop.sbe.exchange.WithdrawCollateralDecoder;
+import dev.backstop.gateway.cluster.UnacknowledgedCommands;
 import io.aeron.ChannelUri;
 import io.aeron.CommonContext;
 import org.agrona.DirectBuffer;
@@ -70,9 +87,35 @@ public final class IngressDecoder
      */
     public static final int MAX_TRADE_FEE_PPM = 100_000;
 
+    /**
+     * Most brackets in one SetMarginBrackets.
+     */
+    public static final int MAX_MARGIN_BRACKETS = 32;
+
+    /**
+     * Most price shocks in one SetUnderlyingScenarios.
+     */
+    public static final int MAX_SCENARIO_SHOCKS = 64;
+
+    /**
+     * Longest duration a parameter may name (age limits, EMA windows): one day.
+     */
+    public static final long MAX_PARAMETER_DURATION_MS = 86_400_000L;
+
+    /**
+     * Longest pool redemption notice: 30 days.
+     */
+    public static final long MAX_REDEMPTION_NOTICE_MS = 30L * 86_400_000L;
+
+    /**
+     * Most price sources an oracle may record.
+     */
+    public static final int MAX_ORACLE_SOURCES = 64;
+
     private static final int HEADER_LENGTH = MessageHeaderDecoder.ENCODED_LENGTH;
+    private static final int GROUP_HEADER_LENGTH = 4;
     private static final int VAR_LENGTH_FIELD_HEADER = 4;
-    private static final int SCRATCH_LENGTH = 512;
+    private static final int SCRATCH_LENGTH = UnacknowledgedCommands.MAX_COMMAND_LENGTH;
 
     private final SenderDirectory senders;
     private final IngressHandler handler;
@@ -91,6 +134,19 @@ public final class IngressDecoder
     private final ListInstrumentDecoder listInstrumentDecoder = new ListInstrumentDecoder();
     private final OpenAccountDecoder openAccountDecoder = new OpenAccountDecoder();
     private final QueryLedgerDecoder queryLedgerDecoder = new QueryLedgerDecoder();
+    private final SubmitOrderDecoder submitOrderDecoder = new SubmitOrderDecoder();
+    private final CancelOrderDecoder cancelOrderDecoder = new CancelOrderDecoder();
+    private final RegisterBlpDecoder registerBlpDecoder = new RegisterBlpDecoder();
+    private final SubmitAuctionBidDecoder submitAuctionBidDecoder = new SubmitAuctionBidDecoder();
+    private final CreatePoolDecoder createPoolDecoder = new CreatePoolDecoder();
+    private final PoolDepositDecoder poolDepositDecoder = new PoolDepositDecoder();
+    private final RequestPoolRedemptionDecoder requestPoolRedemptionDecoder = new RequestPoolRedemptionDecoder();
+    private final SetOracleParametersDecoder setOracleParametersDecoder = new SetOracleParametersDecoder();
+    private final SetMarginBracketsDecoder setMarginBracketsDecoder = new SetMarginBracketsDecoder();
+    private final SetOpenInterestScalingDecoder setOpenInterestScalingDecoder = new SetOpenInterestScalingDecoder();
+    private final SetMarginRateDecoder setMarginRateDecoder = new SetMarginRateDecoder();
+    private final SetAccountMarginMethodDecoder setAccountMarginMethodDecoder = new SetAccountMarginMethodDecoder();
+    private final SetUnderlyingScenariosDecoder setUnderlyingScenariosDecoder = new SetUnderlyingScenariosDecoder();
 
     private final UnsafeBuffer commandBuffer = new UnsafeBuffer(new byte[SCRATCH_LENGTH]);
     private final dev.backstop.sbe.cluster.MessageHeaderEncoder commandHeader =
@@ -246,15 +302,69 @@ public final class IngressDecoder
                 onQueryLedger(session, buffer, bodyOffset, blockLength, version);
                 break;
 
+            case SubmitOrderDecoder.TEMPLATE_ID:
+                onSubmitOrder(session, buffer, bodyOffset, blockLength, version, end);
+                break;
+
+            case CancelOrderDecoder.TEMPLATE_ID:
+                onCancelOrder(session, buffer, bodyOffset, blockLength, version, end);
+                break;
+
+            case RegisterBlpDecoder.TEMPLATE_ID:
+                onRegisterBlp(session, buffer, bodyOffset, blockLength, version, end);
+                break;
+
+            case SubmitAuctionBidDecoder.TEMPLATE_ID:
+                onSubmitAuctionBid(session, buffer, bodyOffset, blockLength, version, end);
+                break;
+
+            case CreatePoolDecoder.TEMPLATE_ID:
+                onCreatePool(session, buffer, bodyOffset, blockLength, version, end);
+                break;
+
+            case PoolDepositDecoder.TEMPLATE_ID:
+                onPoolDeposit(session, buffer, bodyOffset, blockLength, version, end);
+                break;
+
+            case RequestPoolRedemptionDecoder.TEMPLATE_ID:
+                onRequestPoolRedemption(session, buffer, bodyOffset, blockLength, version, end);
+                break;
+
+            case SetOracleParametersDecoder.TEMPLATE_ID:
+                onSetOracleParameters(session, buffer, bodyOffset, blockLength, version, end);
+                break;
+
+            case SetMarginBracketsDecoder.TEMPLATE_ID:
+                onSetMarginBrackets(session, buffer, bodyOffset, blockLength, version, end);
+                break;
+
+            case SetOpenInterestScalingDecoder.TEMPLATE_ID:
+                onSetOpenInterestScaling(session, buffer, bodyOffset, blockLength, version, end);
+                break;
+
+            case SetMarginRateDecoder.TEMPLATE_ID:
+                onSetMarginRate(session, buffer, bodyOffset, blockLength, version, end);
+                break;
+
+            case SetAccountMarginMethodDecoder.TEMPLATE_ID:
+                onSetAccountMarginMethod(session, buffer, bodyOffset, blockLength, version, end);
+                break;
+
+            case SetUnderlyingScenariosDecoder.TEMPLATE_ID:
+                onSetUnderlyingScenarios(session, buffer, bodyOffset, blockLength, version, end);
+                break;
+
             default:
                 break;
         }
     }
 
     /**
-     * Which roles may send which request. Exchanges submit trades and prices; members and BLPs move collateral
-     * (whose account it is the cluster decides); the operator lists instruments, opens accounts and reads the ledger
-     * (and may move collateral on a member's behalf); anyone logged on may read an account.
+     * Which roles may send which request. Exchanges submit orders, trades and prices; members and BLPs move
+     * collateral and deposit into or redeem from pools (whose account it is the cluster decides); BLPs register
+     * (or the operator registers them) and bid in liquidation auctions; the operator lists instruments, opens
+     * accounts, creates pools, sets every risk parameter and reads the ledger (and may move collateral on a member's
+     * behalf); anyone logged on may read an account.
      *
      * @param templateId exchange-protocol request template.
      * @param role       sender role.
@@ -275,9 +385,30 @@ public final class IngressDecoder
             case QueryAccountDecoder.TEMPLATE_ID:
                 return true;
 
+            case SubmitOrderDecoder.TEMPLATE_ID:
+            case CancelOrderDecoder.TEMPLATE_ID:
+                return SenderRole.EXCHANGE == role;
+
+            case RegisterBlpDecoder.TEMPLATE_ID:
+                return SenderRole.BLP == role || SenderRole.OPERATOR == role;
+
+            case SubmitAuctionBidDecoder.TEMPLATE_ID:
+                return SenderRole.BLP == role;
+
+            case PoolDepositDecoder.TEMPLATE_ID:
+            case RequestPoolRedemptionDecoder.TEMPLATE_ID:
+                return SenderRole.MEMBER == role || SenderRole.BLP == role;
+
             case ListInstrumentDecoder.TEMPLATE_ID:
             case OpenAccountDecoder.TEMPLATE_ID:
             case QueryLedgerDecoder.TEMPLATE_ID:
+            case CreatePoolDecoder.TEMPLATE_ID:
+            case SetOracleParametersDecoder.TEMPLATE_ID:
+            case SetMarginBracketsDecoder.TEMPLATE_ID:
+            case SetOpenInterestScalingDecoder.TEMPLATE_ID:
+            case SetMarginRateDecoder.TEMPLATE_ID:
+            case SetAccountMarginMethodDecoder.TEMPLATE_ID:
+            case SetUnderlyingScenariosDecoder.TEMPLATE_ID:
                 return SenderRole.OPERATOR == role;
 
             default:
@@ -309,6 +440,32 @@ public final class IngressDecoder
                 return OpenAccountDecoder.BLOCK_LENGTH;
             case QueryLedgerDecoder.TEMPLATE_ID:
                 return QueryLedgerDecoder.BLOCK_LENGTH;
+            case SubmitOrderDecoder.TEMPLATE_ID:
+                return SubmitOrderDecoder.BLOCK_LENGTH;
+            case CancelOrderDecoder.TEMPLATE_ID:
+                return CancelOrderDecoder.BLOCK_LENGTH;
+            case RegisterBlpDecoder.TEMPLATE_ID:
+                return RegisterBlpDecoder.BLOCK_LENGTH;
+            case SubmitAuctionBidDecoder.TEMPLATE_ID:
+                return SubmitAuctionBidDecoder.BLOCK_LENGTH;
+            case CreatePoolDecoder.TEMPLATE_ID:
+                return CreatePoolDecoder.BLOCK_LENGTH;
+            case PoolDepositDecoder.TEMPLATE_ID:
+                return PoolDepositDecoder.BLOCK_LENGTH;
+            case RequestPoolRedemptionDecoder.TEMPLATE_ID:
+                return RequestPoolRedemptionDecoder.BLOCK_LENGTH;
+            case SetOracleParametersDecoder.TEMPLATE_ID:
+                return SetOracleParametersDecoder.BLOCK_LENGTH;
+            case SetMarginBracketsDecoder.TEMPLATE_ID:
+                return SetMarginBracketsDecoder.BLOCK_LENGTH;
+            case SetOpenInterestScalingDecoder.TEMPLATE_ID:
+                return SetOpenInterestScalingDecoder.BLOCK_LENGTH;
+            case SetMarginRateDecoder.TEMPLATE_ID:
+                return SetMarginRateDecoder.BLOCK_LENGTH;
+            case SetAccountMarginMethodDecoder.TEMPLATE_ID:
+                return SetAccountMarginMethodDecoder.BLOCK_LENGTH;
+            case SetUnderlyingScenariosDecoder.TEMPLATE_ID:
+                return SetUnderlyingScenariosDecoder.BLOCK_LENGTH;
             default:
                 return -1;
         }
@@ -453,6 +610,13 @@ public final class IngressDecoder
                 reason.set("venue trade id must be positive, was ").append(trade.venueTradeId()));
             return;
         }
+        if (trade.buyOrderId() < 0 || trade.sellOrderId() < 0)
+        {
+            refuse(session, sequence, SubmitTradeDecoder.TEMPLATE_ID, ResultCode.INVALID_PARAMETER,
+                reason.set("order ids must be positive, or 0 for a trade without an order, were ")
+                    .append(trade.buyOrderId()).append(" and ").append(trade.sellOrderId()));
+            return;
+        }
         if (trade.buyAccountId() == trade.sellAccountId())
         {
             refuse(session, sequence, SubmitTradeDecoder.TEMPLATE_ID, ResultCode.SELF_TRADE,
@@ -468,7 +632,9 @@ public final class IngressDecoder
             .buyAccountId(trade.buyAccountId())
             .sellAccountId(trade.sellAccountId())
             .priceTicks(trade.priceTicks())
-            .quantityLots(trade.quantityLots());
+            .quantityLots(trade.quantityLots())
+            .buyOrderId(trade.buyOrderId())
+            .sellOrderId(trade.sellOrderId());
         forward(session, sequence, TradeCommandEncoder.TEMPLATE_ID, HEADER_LENGTH + tradeCommand.encodedLength());
     }
 
@@ -491,13 +657,20 @@ public final class IngressDecoder
                 reason.set("price must be positive ticks, was ").append(tick.priceTicks()));
             return;
         }
+        if (tick.sourceTimeMs() < 0)
+        {
+            refuse(session, sequence, SubmitPriceTickDecoder.TEMPLATE_ID, ResultCode.INVALID_PARAMETER,
+                reason.set("source time must be epoch ms, was ").append(tick.sourceTimeMs()));
+            return;
+        }
 
         priceTickCommand.wrapAndApplyHeader(commandBuffer, 0, commandHeader)
             .senderId(session.sender().senderId())
             .sequence(sequence)
             .instrumentId(tick.instrumentId())
             .sourceId(tick.sourceId())
-            .priceTicks(tick.priceTicks());
+            .priceTicks(tick.priceTicks())
+            .sourceTimeMs(tick.sourceTimeMs());
         forward(session, sequence, PriceTickCommandEncoder.TEMPLATE_ID,
             HEADER_LENGTH + priceTickCommand.encodedLength());
     }
@@ -705,6 +878,579 @@ public final class IngressDecoder
             HEADER_LENGTH + queryLedgerCommand.encodedLength());
     }
 
+    private void onSubmitOrder(
+        final ExchangeSession session,
+        final DirectBuffer buffer,
+        final int bodyOffset,
+        final int blockLength,
+        final int version,
+        final int end)
+    {
+        final SubmitOrderDecoder order = submitOrderDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final long sequence = order.sequence();
+        final int templateId = SubmitOrderDecoder.TEMPLATE_ID;
+        if (!admit(session, sequence, templateId))
+        {
+            return;
+        }
+        if (order.orderId() <= 0 || order.accountId() <= 0)
+        {
+            refuse(session, sequence, templateId, ResultCode.INVALID_PARAMETER,
+                reason.set("order id and account id must be positive, were ").append(order.orderId())
+                    .append(" and ").append(order.accountId()));
+            return;
+        }
+        if (!validSide(order.sideRaw()))
+        {
+            refuse(session, sequence, templateId, ResultCode.INVALID_PARAMETER,
+                reason.set("side must be BUY (1) or SELL (2), was ").append(order.sideRaw()));
+            return;
+        }
+        if (order.quantityLots() <= 0)
+        {
+            refuse(session, sequence, templateId, ResultCode.INVALID_QUANTITY,
+                reason.set("quantity must be positive lots, was ").append(order.quantityLots()));
+            return;
+        }
+        if (order.priceTicks() <= 0)
+        {
+            refuse(session, sequence, templateId, ResultCode.INVALID_PRICE,
+                reason.set("price must be positive ticks, was ").append(order.priceTicks()));
+            return;
+        }
+        forwardCopy(session, sequence, templateId, buffer, bodyOffset, blockLength, bodyOffset + blockLength);
+    }
+
+    private void onCancelOrder(
+        final ExchangeSession session,
+        final DirectBuffer buffer,
+        final int bodyOffset,
+        final int blockLength,
+        final int version,
+        final int end)
+    {
+        final CancelOrderDecoder cancel = cancelOrderDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final long sequence = cancel.sequence();
+        final int templateId = CancelOrderDecoder.TEMPLATE_ID;
+        if (!admit(session, sequence, templateId))
+        {
+            return;
+        }
+        if (cancel.orderId() <= 0)
+        {
+            refuse(session, sequence, templateId, ResultCode.INVALID_PARAMETER,
+                reason.set("order id must be positive, was ").append(cancel.orderId()));
+            return;
+        }
+        forwardCopy(session, sequence, templateId, buffer, bodyOffset, blockLength, bodyOffset + blockLength);
+    }
+
+    private void onRegisterBlp(
+        final ExchangeSession session,
+        final DirectBuffer buffer,
+        final int bodyOffset,
+        final int blockLength,
+        final int version,
+        final int end)
+    {
+        final RegisterBlpDecoder register = registerBlpDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final long sequence = register.sequence();
+        final int templateId = RegisterBlpDecoder.TEMPLATE_ID;
+        if (!admit(session, sequence, templateId))
+        {
+            return;
+        }
+        if (register.accountId() <= 0)
+        {
+            refuse(session, sequence, templateId, ResultCode.INVALID_PARAMETER,
+                reason.set("BLP account id must be positive, was ").append(register.accountId()));
+            return;
+        }
+        if (register.capacity() <= 0)
+        {
+            refuse(session, sequence, templateId, ResultCode.INVALID_AMOUNT,
+                reason.set("declared capacity must be positive micro-units, was ").append(register.capacity()));
+            return;
+        }
+        forwardCopy(session, sequence, templateId, buffer, bodyOffset, blockLength, bodyOffset + blockLength);
+    }
+
+    private void onSubmitAuctionBid(
+        final ExchangeSession session,
+        final DirectBuffer buffer,
+        final int bodyOffset,
+        final int blockLength,
+        final int version,
+        final int end)
+    {
+        final SubmitAuctionBidDecoder bid = submitAuctionBidDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final long sequence = bid.sequence();
+        final int templateId = SubmitAuctionBidDecoder.TEMPLATE_ID;
+        if (!admit(session, sequence, templateId))
+        {
+            return;
+        }
+        if (bid.auctionId() <= 0 || bid.accountId() <= 0)
+        {
+            refuse(session, sequence, templateId, ResultCode.INVALID_PARAMETER,
+                reason.set("auction id and account id must be positive, were ").append(bid.auctionId())
+                    .append(" and ").append(bid.accountId()));
+            return;
+        }
+        if (bid.quantityLots() <= 0)
+        {
+            refuse(session, sequence, templateId, ResultCode.INVALID_QUANTITY,
+                reason.set("quantity must be positive lots, was ").append(bid.quantityLots()));
+            return;
+        }
+        if (bid.priceTicks() <= 0)
+        {
+            refuse(session, sequence, templateId, ResultCode.INVALID_PRICE,
+                reason.set("price must be positive ticks, was ").append(bid.priceTicks()));
+            return;
+        }
+        forwardCopy(session, sequence, templateId, buffer, bodyOffset, blockLength, bodyOffset + blockLength);
+    }
+
+    private void onCreatePool(
+        final ExchangeSession session,
+        final DirectBuffer buffer,
+        final int bodyOffset,
+        final int blockLength,
+        final int version,
+        final int end)
+    {
+        final CreatePoolDecoder create = createPoolDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final long sequence = create.sequence();
+        final int templateId = CreatePoolDecoder.TEMPLATE_ID;
+        if (!admit(session, sequence, templateId))
+        {
+            return;
+        }
+        if (create.poolId() <= 0 || create.accountId() <= 0)
+        {
+            refuse(session, sequence, templateId, ResultCode.INVALID_PARAMETER,
+                reason.set("pool id and account id must be positive, were ").append(create.poolId())
+                    .append(" and ").append(create.accountId()));
+            return;
+        }
+        if (create.lossCapPpm() <= 0 || create.lossCapPpm() > MAX_MARGIN_PPM)
+        {
+            refuse(session, sequence, templateId, ResultCode.INVALID_PARAMETER,
+                reason.set("loss cap must be 1 to ").append(MAX_MARGIN_PPM).append(" ppm, was ")
+                    .append(create.lossCapPpm()));
+            return;
+        }
+        if (create.redemptionNoticeMs() < 0 || create.redemptionNoticeMs() > MAX_REDEMPTION_NOTICE_MS)
+        {
+            refuse(session, sequence, templateId, ResultCode.INVALID_PARAMETER,
+                reason.set("redemption notice must be 0 to ").append(MAX_REDEMPTION_NOTICE_MS)
+                    .append(" ms, was ").append(create.redemptionNoticeMs()));
+            return;
+        }
+        forwardCopy(session, sequence, templateId, buffer, bodyOffset, blockLength, bodyOffset + blockLength);
+    }
+
+    private void onPoolDeposit(
+        final ExchangeSession session,
+        final DirectBuffer buffer,
+        final int bodyOffset,
+        final int blockLength,
+        final int version,
+        final int end)
+    {
+        final PoolDepositDecoder deposit = poolDepositDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final long sequence = deposit.sequence();
+        final int templateId = PoolDepositDecoder.TEMPLATE_ID;
+        if (!admit(session, sequence, templateId))
+        {
+            return;
+        }
+        if (deposit.poolId() <= 0 || deposit.accountId() <= 0)
+        {
+            refuse(session, sequence, templateId, ResultCode.INVALID_PARAMETER,
+                reason.set("pool id and account id must be positive, were ").append(deposit.poolId())
+                    .append(" and ").append(deposit.accountId()));
+            return;
+        }
+        if (deposit.amount() <= 0)
+        {
+            refuse(session, sequence, templateId, ResultCode.INVALID_AMOUNT,
+                reason.set("amount must be positive micro-units, was ").append(deposit.amount()));
+            return;
+        }
+        forwardCopy(session, sequence, templateId, buffer, bodyOffset, blockLength, bodyOffset + blockLength);
+    }
+
+    private void onRequestPoolRedemption(
+        final ExchangeSession session,
+        final DirectBuffer buffer,
+        final int bodyOffset,
+        final int blockLength,
+        final int version,
+        final int end)
+    {
+        final RequestPoolRedemptionDecoder redeem =
+            requestPoolRedemptionDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final long sequence = redeem.sequence();
+        final int templateId = RequestPoolRedemptionDecoder.TEMPLATE_ID;
+        if (!admit(session, sequence, templateId))
+        {
+            return;
+        }
+        if (redeem.poolId() <= 0 || redeem.accountId() <= 0)
+        {
+            refuse(session, sequence, templateId, ResultCode.INVALID_PARAMETER,
+                reason.set("pool id and account id must be positive, were ").append(redeem.poolId())
+                    .append(" and ").append(redeem.accountId()));
+            return;
+        }
+        if (redeem.shares() <= 0)
+        {
+            refuse(session, sequence, templateId, ResultCode.INVALID_QUANTITY,
+                reason.set("shares must be positive, was ").append(redeem.shares()));
+            return;
+        }
+        forwardCopy(session, sequence, templateId, buffer, bodyOffset, blockLength, bodyOffset + blockLength);
+    }
+
+    private void onSetOracleParameters(
+        final ExchangeSession session,
+        final DirectBuffer buffer,
+        final int bodyOffset,
+        final int blockLength,
+        final int version,
+        final int end)
+    {
+        final SetOracleParametersDecoder set =
+            setOracleParametersDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final long sequence = set.sequence();
+        final int templateId = SetOracleParametersDecoder.TEMPLATE_ID;
+        if (!admit(session, sequence, templateId))
+        {
+            return;
+        }
+        if (set.instrumentId() <= 0)
+        {
+            refuseParameter(session, sequence, templateId,
+                reason.set("instrument id must be positive, was ").append(set.instrumentId()));
+            return;
+        }
+        if (set.sourceAgeLimitMs() < 1 || set.sourceAgeLimitMs() > MAX_PARAMETER_DURATION_MS ||
+            set.emaWindowMs() < 1 || set.emaWindowMs() > MAX_PARAMETER_DURATION_MS)
+        {
+            refuseParameter(session, sequence, templateId,
+                reason.set("source age limit and EMA window must be 1 to ").append(MAX_PARAMETER_DURATION_MS)
+                    .append(" ms, were ").append(set.sourceAgeLimitMs()).append(" and ").append(set.emaWindowMs()));
+            return;
+        }
+        if (set.exclusionBandPpm() < 1 || set.exclusionBandPpm() > MAX_MARGIN_PPM)
+        {
+            refuseParameter(session, sequence, templateId,
+                reason.set("exclusion band must be 1 to ").append(MAX_MARGIN_PPM).append(" ppm, was ")
+                    .append(set.exclusionBandPpm()));
+            return;
+        }
+        if (set.maxSources() < 1 || set.maxSources() > MAX_ORACLE_SOURCES ||
+            set.quorum() < 1 || set.quorum() > set.maxSources())
+        {
+            refuseParameter(session, sequence, templateId,
+                reason.set("need 1 <= quorum <= max sources <= ").append(MAX_ORACLE_SOURCES).append(", were ")
+                    .append(set.quorum()).append(" and ").append(set.maxSources()));
+            return;
+        }
+        if (MarkBasis.SBE_UNKNOWN == set.markBasis() || MarkBasis.NULL_VAL == set.markBasis())
+        {
+            refuseParameter(session, sequence, templateId,
+                reason.set("unknown mark basis ").append(set.markBasisRaw()));
+            return;
+        }
+        forwardCopy(session, sequence, templateId, buffer, bodyOffset, blockLength, bodyOffset + blockLength);
+    }
+
+    private void onSetMarginBrackets(
+        final ExchangeSession session,
+        final DirectBuffer buffer,
+        final int bodyOffset,
+        final int blockLength,
+        final int version,
+        final int end)
+    {
+        final SetMarginBracketsDecoder set = setMarginBracketsDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final long sequence = set.sequence();
+        final int templateId = SetMarginBracketsDecoder.TEMPLATE_ID;
+        final int groupEnd = groupEnd(buffer, bodyOffset + blockLength, end,
+            SetMarginBracketsDecoder.BracketsDecoder.sbeBlockLength(), MAX_MARGIN_BRACKETS);
+        if (groupEnd < 0)
+        {
+            refuse(session, sequence, templateId, ResultCode.MALFORMED_MESSAGE, reason);
+            return;
+        }
+        if (!admit(session, sequence, templateId))
+        {
+            return;
+        }
+        if (set.instrumentId() <= 0)
+        {
+            refuseParameter(session, sequence, templateId,
+                reason.set("instrument id must be positive, was ").append(set.instrumentId()));
+            return;
+        }
+        long previousCap = 0;
+        int previousMaintenance = 0;
+        int index = 0;
+        for (final SetMarginBracketsDecoder.BracketsDecoder bracket : set.brackets())
+        {
+            final long cap = bracket.notionalCap();
+            final int initial = bracket.initialMarginPpm();
+            final int maintenance = bracket.maintenanceMarginPpm();
+            if (cap <= previousCap)
+            {
+                refuseParameter(session, sequence, templateId,
+                    reason.set("bracket ").append(index).append(": notional caps must be positive and ascending, was ")
+                        .append(cap));
+                return;
+            }
+            if (maintenance <= 0 || maintenance < previousMaintenance || initial < maintenance ||
+                initial > MAX_MARGIN_PPM)
+            {
+                refuseParameter(session, sequence, templateId,
+                    reason.set("bracket ").append(index).append(": need 0 < maintenance <= initial <= ")
+                        .append(MAX_MARGIN_PPM).append(" ppm and maintenance not falling, were initial=")
+                        .append(initial).append(" maintenance=").append(maintenance));
+                return;
+            }
+            previousCap = cap;
+            previousMaintenance = maintenance;
+            index++;
+        }
+        forwardCopy(session, sequence, templateId, buffer, bodyOffset, blockLength, groupEnd);
+    }
+
+    private void onSetOpenInterestScaling(
+        final ExchangeSession session,
+        final DirectBuffer buffer,
+        final int bodyOffset,
+        final int blockLength,
+        final int version,
+        final int end)
+    {
+        final SetOpenInterestScalingDecoder set =
+            setOpenInterestScalingDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final long sequence = set.sequence();
+        final int templateId = SetOpenInterestScalingDecoder.TEMPLATE_ID;
+        if (!admit(session, sequence, templateId))
+        {
+            return;
+        }
+        if (set.instrumentId() <= 0)
+        {
+            refuseParameter(session, sequence, templateId,
+                reason.set("instrument id must be positive, was ").append(set.instrumentId()));
+            return;
+        }
+        if (set.baselineLots() < 0 || set.stepLots() <= 0 || set.imrStepPpm() < 0 ||
+            set.imrStepPpm() > MAX_MARGIN_PPM)
+        {
+            refuseParameter(session, sequence, templateId,
+                reason.set("need baseline >= 0 lots, step > 0 lots and 0 <= IMR step <= ").append(MAX_MARGIN_PPM)
+                    .append(" ppm, were ").append(set.baselineLots()).append(", ").append(set.stepLots())
+                    .append(", ").append(set.imrStepPpm()));
+            return;
+        }
+        forwardCopy(session, sequence, templateId, buffer, bodyOffset, blockLength, bodyOffset + blockLength);
+    }
+
+    private void onSetMarginRate(
+        final ExchangeSession session,
+        final DirectBuffer buffer,
+        final int bodyOffset,
+        final int blockLength,
+        final int version,
+        final int end)
+    {
+        final SetMarginRateDecoder set = setMarginRateDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final long sequence = set.sequence();
+        final int templateId = SetMarginRateDecoder.TEMPLATE_ID;
+        if (!admit(session, sequence, templateId))
+        {
+            return;
+        }
+        if (set.instrumentId() <= 0)
+        {
+            refuseParameter(session, sequence, templateId,
+                reason.set("instrument id must be positive, was ").append(set.instrumentId()));
+            return;
+        }
+        final int initial = set.initialMarginPpm();
+        final int maintenance = set.maintenanceMarginPpm();
+        if (maintenance <= 0 || initial < maintenance || initial > MAX_MARGIN_PPM)
+        {
+            refuseParameter(session, sequence, templateId,
+                reason.set("margins must satisfy 0 < maintenance <= initial <= ").append(MAX_MARGIN_PPM)
+                    .append(" ppm, were initial=").append(initial).append(" maintenance=").append(maintenance));
+            return;
+        }
+        if (set.initialMarginFloorPpm() < 0 || set.initialMarginFloorPpm() > initial ||
+            set.maintenanceMarginFloorPpm() < 0 || set.maintenanceMarginFloorPpm() > maintenance)
+        {
+            refuseParameter(session, sequence, templateId,
+                reason.set("floors must be 0 to the rate they protect, were initial floor=")
+                    .append(set.initialMarginFloorPpm()).append(" maintenance floor=")
+                    .append(set.maintenanceMarginFloorPpm()));
+            return;
+        }
+        forwardCopy(session, sequence, templateId, buffer, bodyOffset, blockLength, bodyOffset + blockLength);
+    }
+
+    private void onSetAccountMarginMethod(
+        final ExchangeSession session,
+        final DirectBuffer buffer,
+        final int bodyOffset,
+        final int blockLength,
+        final int version,
+        final int end)
+    {
+        final SetAccountMarginMethodDecoder set =
+            setAccountMarginMethodDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final long sequence = set.sequence();
+        final int templateId = SetAccountMarginMethodDecoder.TEMPLATE_ID;
+        if (!admit(session, sequence, templateId))
+        {
+            return;
+        }
+        if (set.accountId() <= 0)
+        {
+            refuseParameter(session, sequence, templateId,
+                reason.set("account id must be positive, was ").append(set.accountId()));
+            return;
+        }
+        if (MarginMethod.SBE_UNKNOWN == set.method() || MarginMethod.NULL_VAL == set.method())
+        {
+            refuseParameter(session, sequence, templateId,
+                reason.set("unknown margin method ").append(set.methodRaw()));
+            return;
+        }
+        forwardCopy(session, sequence, templateId, buffer, bodyOffset, blockLength, bodyOffset + blockLength);
+    }
+
+    private void onSetUnderlyingScenarios(
+        final ExchangeSession session,
+        final DirectBuffer buffer,
+        final int bodyOffset,
+        final int blockLength,
+        final int version,
+        final int end)
+    {
+        final SetUnderlyingScenariosDecoder set =
+            setUnderlyingScenariosDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final long sequence = set.sequence();
+        final int templateId = SetUnderlyingScenariosDecoder.TEMPLATE_ID;
+        final int groupEnd = groupEnd(buffer, bodyOffset + blockLength, end,
+            SetUnderlyingScenariosDecoder.ShocksDecoder.sbeBlockLength(), MAX_SCENARIO_SHOCKS);
+        if (groupEnd < 0)
+        {
+            refuse(session, sequence, templateId, ResultCode.MALFORMED_MESSAGE, reason);
+            return;
+        }
+        if (!admit(session, sequence, templateId))
+        {
+            return;
+        }
+        if (set.underlyingId() <= 0)
+        {
+            refuseParameter(session, sequence, templateId,
+                reason.set("underlying id must be positive, was ").append(set.underlyingId()));
+            return;
+        }
+        int index = 0;
+        for (final SetUnderlyingScenariosDecoder.ShocksDecoder shock : set.shocks())
+        {
+            final int shockPpm = shock.priceShockPpm();
+            if (shockPpm <= -MAX_MARGIN_PPM || shockPpm > MAX_MARGIN_PPM)
+            {
+                refuseParameter(session, sequence, templateId,
+                    reason.set("shock ").append(index).append(" must be above -").append(MAX_MARGIN_PPM)
+                        .append(" and at most ").append(MAX_MARGIN_PPM).append(" ppm, was ").append(shockPpm));
+                return;
+            }
+            index++;
+        }
+        forwardCopy(session, sequence, templateId, buffer, bodyOffset, blockLength, groupEnd);
+    }
+
+    private static boolean validSide(final short sideRaw)
+    {
+        return Side.BUY.value() == sideRaw || Side.SELL.value() == sideRaw;
+    }
+
+    /**
+     * Checks the one repeating group that follows a root block: its header and every entry lie inside the message,
+     * its entries are at least as long as this version's, and it holds 1 to {@code maxCount} entries.
+     *
+     * @return the index just past the group, or -1 with {@link #reason} set.
+     */
+    private int groupEnd(
+        final DirectBuffer buffer, final int groupHeader, final int end, final int minEntryLength, final int maxCount)
+    {
+        if (end - groupHeader < GROUP_HEADER_LENGTH)
+        {
+            reason.set("repeating group header runs past the end of the message");
+            return -1;
+        }
+        final int entryLength = buffer.getShort(groupHeader, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        final int count = buffer.getShort(groupHeader + 2, ByteOrder.LITTLE_ENDIAN) & 0xFFFF;
+        if (entryLength < minEntryLength)
+        {
+            reason.set("repeating group entry length ").append(entryLength).append(" is shorter than ")
+                .append(minEntryLength);
+            return -1;
+        }
+        if (count < 1 || count > maxCount)
+        {
+            reason.set("repeating group must hold 1 to ").append(maxCount).append(" entries, held ").append(count);
+            return -1;
+        }
+        final long groupEnd = (long)groupHeader + GROUP_HEADER_LENGTH + (long)entryLength * count;
+        if (groupEnd > end)
+        {
+            reason.set("repeating group runs past the end of the message");
+            return -1;
+        }
+        return (int)groupEnd;
+    }
+
+    /**
+     * Forwards a request whose cluster command has the same layout with the sender id in front: the cluster protocol
+     * defines every issue-3 command that way, so the validated body (root block and groups) is copied as it is.
+     */
+    private void forwardCopy(
+        final ExchangeSession session,
+        final long sequence,
+        final int templateId,
+        final DirectBuffer buffer,
+        final int bodyOffset,
+        final int blockLength,
+        final int bodyEnd)
+    {
+        final int bodyLength = bodyEnd - bodyOffset;
+        final int length = HEADER_LENGTH + Long.BYTES + bodyLength;
+        if (length > commandBuffer.capacity())
+        {
+            refuse(session, sequence, templateId, ResultCode.MALFORMED_MESSAGE,
+                reason.set("message of ").append(length).append(" bytes is too long to forward"));
+            return;
+        }
+        commandHeader.wrap(commandBuffer, 0)
+            .blockLength(blockLength + Long.BYTES)
+            .templateId(templateId)
+            .schemaId(dev.backstop.sbe.cluster.MessageHeaderEncoder.SCHEMA_ID)
+            .version(dev.backstop.sbe.cluster.MessageHeaderEncoder.SCHEMA_VERSION);
+        commandBuffer.putLong(HEADER_LENGTH, session.sender().senderId(), ByteOrder.LITTLE_ENDIAN);
+        commandBuffer.putBytes(HEADER_LENGTH + Long.BYTES, buffer, bodyOffset, bodyLength);
+        forward(session, sequence, templateId, length);
+    }
+
     /**
      * Session, role and sequence checks common to every command.
      */
@@ -783,6 +1529,12 @@ public final class IngressDecoder
     private void refuseParameter(final ExchangeSession session, final long sequence, final ReasonText text)
     {
         refuse(session, sequence, ListInstrumentDecoder.TEMPLATE_ID, ResultCode.INVALID_PARAMETER, text);
+    }
+
+    private void refuseParameter(
+        final ExchangeSession session, final long sequence, final int templateId, final ReasonText text)
+    {
+        refuse(session, sequence, templateId, ResultCode.INVALID_PARAMETER, text);
     }
 
     private void refuse(
