@@ -3,7 +3,10 @@ package dev.backstop.ops.command;
 import dev.backstop.ops.demo.Demo;
 import dev.backstop.ops.demo.DemoSummary;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,7 +17,8 @@ import java.util.concurrent.Callable;
 /**
  * {@code backstop demo}: three clearing nodes and a gateway as separate processes, a scripted run through the
  * gateway with the leader killed half way, then a clean shutdown. Prints one line per step and the event stream's
- * JSON lines, and ends with one JSON summary line; exits 0 only when the run was consistent.
+ * JSON lines, and ends with one JSON summary line; exits 0 only when the run was consistent. {@code --scenario crash}
+ * plays a liquidation cascade instead (see {@link dev.backstop.ops.demo.CrashScenario}).
  */
 @Command(
     name = "demo",
@@ -25,7 +29,10 @@ import java.util.concurrent.Callable;
         "Starts a three-node cluster (three processes) and a gateway, drives a scripted run through the gateway as "
             + "an exchange, the operator and two members would, kills -9 the leader half way, keeps clearing, checks "
             + "that money is conserved and nothing was lost or doubled, stops everything and prints a one-line JSON "
-            + "summary. Exit status 0 when the run was consistent, 1 when it was not."
+            + "summary. Exit status 0 when the run was consistent, 1 when it was not.",
+        "With --scenario crash it instead crashes the price 30% through leveraged accounts and shows the "
+            + "liquidation cascade: slices auctioned to a backstop liquidity provider, the rest taken by a backstop "
+            + "pool, fees to the insurance fund, money still conserved."
     })
 public final class DemoCommand implements Callable<Integer>
 {
@@ -53,12 +60,38 @@ public final class DemoCommand implements Callable<Integer>
         description = "SIGKILL the leader half way through (default ${DEFAULT-VALUE}; --no-kill-leader to skip).")
     boolean killLeader;
 
+    @Option(names = "--scenario", paramLabel = "NAME", defaultValue = "default",
+        description = {
+            "Which run to play (default ${DEFAULT-VALUE}):",
+            "  default  trades, refusals, a duplicate and a replay through a leader failover;",
+            "  crash    a 30% price crash over a few ticks through leveraged accounts: margin calls, liquidation "
+                + "slices, Dutch auctions to a bidding BLP, pool takeovers, the insurance fund."
+        })
+    String scenario;
+
+    @Option(names = "--accounts", paramLabel = "N", defaultValue = "60",
+        description = "Leveraged accounts opened by the crash scenario (even, default ${DEFAULT-VALUE}).")
+    int accounts;
+
     @Option(names = "--events", negatable = true, defaultValue = "true", fallbackValue = "true",
         description = "Print each event of the event stream as a JSON line (default ${DEFAULT-VALUE}).")
     boolean printEvents;
 
+    @Spec
+    CommandSpec spec;
+
     public Integer call()
     {
+        final Demo.Scenario chosen = Demo.Scenario.fromName(scenario);
+        if (null == chosen)
+        {
+            throw new ParameterException(spec.commandLine(),
+                "unknown scenario '" + scenario + "' (expected default or crash)");
+        }
+        if (accounts < 2 || accounts > 2_000 || (accounts & 1) != 0)
+        {
+            throw new ParameterException(spec.commandLine(), "--accounts must be even, 2 to 2000");
+        }
         final Path home = home();
         final Path config = null != configDir ? configDir : home.resolve("ops").resolve("config");
         final Path run = null != runDir ? runDir : home.resolve("run").resolve(
@@ -71,6 +104,8 @@ public final class DemoCommand implements Callable<Integer>
             .nodeHeap(nodeHeap)
             .gatewayHeap(gatewayHeap)
             .killLeader(killLeader)
+            .scenario(chosen)
+            .crashAccounts(accounts)
             .printEvents(printEvents)
             .out(System.out)).run();
 

@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * {@code backstop demo}: a three-node cluster as three OS processes plus a gateway process, a scripted run of the
  * clearinghouse through the gateway ({@link DemoScenario}) with the leader killed half way, and a summary that says
- * whether money was conserved and nothing was lost or doubled.
+ * whether money was conserved and nothing was lost or doubled. The crash scenario ({@link CrashScenario}) plays a
+ * liquidation cascade instead, with a backstop liquidity provider ({@link BlpBidder}) bidding from the event stream.
  * <p>
  * Everything the demo starts it also stops, on success, on failure and on Ctrl-C (a shutdown hook): children get
  * SIGTERM, a grace period, then SIGKILL; each child also exits by itself if the demo's JVM disappears. Logs and the
@@ -60,7 +61,8 @@ public final class Demo
         final Narrator narrator = new Narrator(ctx.out, startNs);
         final DemoSummary summary = new DemoSummary();
         summary.nodes = LocalCluster.MEMBER_COUNT;
-        summary.killLeader = ctx.killLeader;
+        summary.scenario = ctx.scenario;
+        summary.killLeader = ctx.killLeader && Scenario.DEFAULT == ctx.scenario;
         summary.runDir = ctx.runDir.toString();
 
         final LocalCluster.Context clusterCtx = new LocalCluster.Context()
@@ -72,6 +74,14 @@ public final class Demo
             .gatewayHeap(ctx.gatewayHeap)
             .stopGraceMs(ctx.stopGraceMs);
         ctx.nodeOverrides.forEach(clusterCtx::nodeOverride);
+        if (Scenario.CRASH == ctx.scenario)
+        {
+            // the BLP is enrolled for this run only: a demo credential, like the others in gateway.properties
+            clusterCtx.gatewayOverride(
+                "backstop.gateway.sender." + CrashScenario.BLP_ID + ".role", SenderRole.BLP.name());
+            clusterCtx.gatewayOverride(
+                "backstop.gateway.sender." + CrashScenario.BLP_ID + ".secret", CrashScenario.BLP_DEMO_SECRET);
+        }
         ctx.gatewayOverrides.forEach(clusterCtx::gatewayOverride);
         final LocalCluster cluster = new LocalCluster(clusterCtx);
 
@@ -108,6 +118,7 @@ public final class Demo
             resources.tap.start();
 
             final Properties gatewayConfig = load(ctx.configDir.resolve("gateway.properties"));
+            ctx.gatewayOverrides.forEach(gatewayConfig::setProperty);
             final long deadlineMs = System.currentTimeMillis() + ctx.startupTimeoutMs;
             final Participant operator = resources.add(
                 logon(cluster, gatewayConfig, "operator " + DemoScenario.OPERATOR_ID, DemoScenario.OPERATOR_ID,
@@ -127,12 +138,36 @@ public final class Demo
             summary.startupMs = narrator.elapsedMs();
             narrator.step("event stream joined; the cluster is ready " + summary.startupMs + " ms after launch");
 
-            new DemoScenario(
-                new DemoScenario.Participants(operator, exchange, memberA, memberB),
-                cluster,
-                narrator,
-                summary,
-                ctx.killLeader).run();
+            if (Scenario.CRASH == ctx.scenario)
+            {
+                final Participant blp = resources.add(
+                    logon(cluster, gatewayConfig, "BLP " + CrashScenario.BLP_ID, CrashScenario.BLP_ID,
+                        SenderRole.BLP, 4, deadlineMs));
+                resources.bidder = new BlpBidder(
+                    blp,
+                    EventStreamSubscriber.connect(new EventStreamSubscriber.Context()
+                        .aeronDirectoryName(resources.driver.aeronDirectoryName())
+                        .channel(EventStreamSubscriber.Context.mdcChannel(cluster.eventControlEndpoint()))),
+                    narrator);
+                awaitConnected(resources.bidder, cluster, deadlineMs);
+                narrator.step(blp.name() + " logged on and follows the event stream to bid in liquidation auctions");
+                new CrashScenario(
+                    new CrashScenario.Participants(operator, exchange, memberA, memberB, blp),
+                    resources.bidder,
+                    resources.tap,
+                    narrator,
+                    summary,
+                    ctx.crashAccounts).run();
+            }
+            else
+            {
+                new DemoScenario(
+                    new DemoScenario.Participants(operator, exchange, memberA, memberB),
+                    cluster,
+                    narrator,
+                    summary,
+                    ctx.killLeader).run();
+            }
             summary.finalLeader = cluster.findLeader();
 
             resources.tap.awaitSequence(summary.ledgerEventSequence, 5_000);
@@ -248,6 +283,19 @@ public final class Demo
         }
     }
 
+    private static void awaitConnected(final BlpBidder bidder, final LocalCluster cluster, final long deadlineMs)
+    {
+        while (!bidder.isConnected())
+        {
+            cluster.checkAlive(-1);
+            if (System.currentTimeMillis() > deadlineMs)
+            {
+                throw new IllegalStateException("the gateway's event stream never reached the BLP");
+            }
+            sleep(50);
+        }
+    }
+
     private static String describe(final LocalCluster cluster, final int memberId)
     {
         return "node-" + memberId + " (pid " + cluster.node(memberId).pid() + ")";
@@ -302,6 +350,7 @@ public final class Demo
         private final List<Participant> participants = new ArrayList<>();
         private volatile MediaDriver driver;
         private volatile EventTap tap;
+        private volatile BlpBidder bidder;
 
         Resources(final LocalCluster cluster)
         {
@@ -324,9 +373,41 @@ public final class Demo
             {
                 participants.forEach(CloseHelper::quietClose);
             }
+            CloseHelper.quietClose(bidder);
             CloseHelper.quietClose(tap);
             CloseHelper.quietClose(cluster);
             CloseHelper.quietClose(driver);
+        }
+    }
+
+    /**
+     * The runs the demo can play.
+     */
+    public enum Scenario
+    {
+        /**
+         * Trades, refusals, a duplicate and a replay, the leader killed half way ({@link DemoScenario}).
+         */
+        DEFAULT,
+        /**
+         * A 30% price crash through leveraged accounts: the liquidation cascade ({@link CrashScenario}).
+         */
+        CRASH;
+
+        /**
+         * @param name the scenario's name as typed on the command line, any case.
+         * @return the scenario, or null when there is none of that name.
+         */
+        public static Scenario fromName(final String name)
+        {
+            for (final Scenario scenario : values())
+            {
+                if (scenario.name().equalsIgnoreCase(name))
+                {
+                    return scenario;
+                }
+            }
+            return null;
         }
     }
 
@@ -344,6 +425,8 @@ public final class Demo
         private PrintStream out = System.out;
         private boolean killLeader = true;
         private boolean printEvents = true;
+        private Scenario scenario = Scenario.DEFAULT;
+        private int crashAccounts = 60;
         private long startupTimeoutMs = 90_000;
         private long responseTimeoutMs = 15_000;
         private long retryTimeoutMs = 60_000;
@@ -371,6 +454,14 @@ public final class Demo
             if (null == out)
             {
                 throw new IllegalArgumentException("out is required");
+            }
+            if (null == scenario)
+            {
+                throw new IllegalArgumentException("scenario is required");
+            }
+            if (crashAccounts < 2 || (crashAccounts & 1) != 0)
+            {
+                throw new IllegalArgumentException("crashAccounts must be even and at least 2: " + crashAccounts);
             }
             if (startupTimeoutMs <= 0 || responseTimeoutMs <= 0 || retryTimeoutMs <= 0)
             {
@@ -474,6 +565,26 @@ public final class Demo
         public Context printEvents(final boolean printEvents)
         {
             this.printEvents = printEvents;
+            return this;
+        }
+
+        /**
+         * @param scenario which run to play (default {@link Scenario#DEFAULT}).
+         * @return this.
+         */
+        public Context scenario(final Scenario scenario)
+        {
+            this.scenario = scenario;
+            return this;
+        }
+
+        /**
+         * @param crashAccounts leveraged accounts the crash scenario opens (even; default 60).
+         * @return this.
+         */
+        public Context crashAccounts(final int crashAccounts)
+        {
+            this.crashAccounts = crashAccounts;
             return this;
         }
 

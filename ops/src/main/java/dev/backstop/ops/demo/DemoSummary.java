@@ -14,6 +14,11 @@ import java.util.TreeMap;
  * ledger's net deposits match the demo's; the ledger cleared exactly the trades the demo saw accepted (none lost or
  * doubled across the failover); every refusal the scenario provoked came back with an expected code; a duplicate
  * trade and a re-sent sequence were recognised; and, when a leader was killed, the leadership term moved on.
+ * <p>
+ * For the crash scenario, consistent means: conservation as above with the insurance fund, the pool and the BLP
+ * counted like any other holder of money, and the cascade actually ran: accounts were liquidated, some slices were
+ * sold in auctions and others taken over by the pool, the insurance fund received something, and the event stream
+ * came through without a gap.
  */
 public final class DemoSummary
 {
@@ -44,6 +49,17 @@ public final class DemoSummary
     long wallTimeMs;
     boolean killLeader;
     boolean expectedRefusalsSeen;
+    Demo.Scenario scenario = Demo.Scenario.DEFAULT;
+    long liquidations;
+    long auctionFills;
+    long poolTakeovers;
+    long marginCalls;
+    long auctionBids;
+    long insuranceFund;
+    long openDeficits;
+    long poolEquity;
+    long crashFromTicks;
+    long crashToTicks;
     String stateDigest = "";
     String runDir = "";
     final Map<String, Long> refusals = new TreeMap<>();
@@ -138,6 +154,62 @@ public final class DemoSummary
     }
 
     /**
+     * @return the scenario that was played.
+     */
+    public Demo.Scenario scenario()
+    {
+        return scenario;
+    }
+
+    /**
+     * @return accounts taken into liquidation (crash scenario).
+     */
+    public long liquidations()
+    {
+        return liquidations;
+    }
+
+    /**
+     * @return liquidation slices sold to a BLP in a Dutch auction (crash scenario).
+     */
+    public long auctionFills()
+    {
+        return auctionFills;
+    }
+
+    /**
+     * @return slices or whole accounts taken over by a backstop pool (crash scenario).
+     */
+    public long poolTakeovers()
+    {
+        return poolTakeovers;
+    }
+
+    /**
+     * @return margin calls issued (crash scenario).
+     */
+    public long marginCalls()
+    {
+        return marginCalls;
+    }
+
+    /**
+     * @return the insurance fund's balance at the end, micro-units.
+     */
+    public long insuranceFund()
+    {
+        return insuranceFund;
+    }
+
+    /**
+     * @return bankrupt accounts' negative cash not yet absorbed, micro-units.
+     */
+    public long openDeficits()
+    {
+        return openDeficits;
+    }
+
+    /**
      * @return what went wrong, empty when consistent.
      */
     public List<String> problems()
@@ -171,6 +243,11 @@ public final class DemoSummary
             problems.add("ledger net deposits " + ledgerNetDeposits + " != accepted deposits - withdrawals " +
                 expectedNetDeposits);
         }
+        if (Demo.Scenario.CRASH == scenario)
+        {
+            checkCrash();
+            return;
+        }
         if (tradesCleared <= 0)
         {
             problems.add("no trade cleared");
@@ -197,6 +274,39 @@ public final class DemoSummary
         }
     }
 
+    private void checkCrash()
+    {
+        if (tradesAccepted <= 0)
+        {
+            problems.add("no trade cleared");
+        }
+        if (tradesCleared < tradesAccepted)
+        {
+            problems.add("ledger cleared " + tradesCleared + " trades, fewer than the " + tradesAccepted +
+                " the demo saw accepted");
+        }
+        if (liquidations <= 0)
+        {
+            problems.add("the crash took no account into liquidation");
+        }
+        if (auctionFills <= 0)
+        {
+            problems.add("no liquidation slice was sold in an auction");
+        }
+        if (poolTakeovers <= 0)
+        {
+            problems.add("the backstop pool took nothing over");
+        }
+        if (insuranceFund <= 0)
+        {
+            problems.add("the insurance fund received nothing");
+        }
+        if (eventGaps != 0)
+        {
+            problems.add(eventGaps + " gap(s) in the event stream's sequence");
+        }
+    }
+
     /**
      * @return the summary as one line of JSON.
      */
@@ -216,7 +326,7 @@ public final class DemoSummary
         }
         problemList.append(']');
 
-        return new JsonLine()
+        final JsonLine line = new JsonLine()
             .field("nodes", nodes)
             .field("tradesCleared", tradesCleared)
             .field("tradesAccepted", tradesAccepted)
@@ -231,7 +341,22 @@ public final class DemoSummary
             .field("finalLeader", finalLeader)
             .field("failoverMs", failoverMs)
             .field("conservationError", conservationError)
-            .field("ledgerConservationError", ledgerConservationError)
+            .field("ledgerConservationError", ledgerConservationError);
+        if (Demo.Scenario.CRASH == scenario)
+        {
+            line.field("scenario", "crash")
+                .field("liquidations", liquidations)
+                .field("auctionFills", auctionFills)
+                .field("poolTakeovers", poolTakeovers)
+                .field("marginCalls", marginCalls)
+                .field("auctionBids", auctionBids)
+                .field("insuranceFund", insuranceFund)
+                .field("openDeficits", openDeficits)
+                .field("poolEquity", poolEquity)
+                .field("crashFromTicks", crashFromTicks)
+                .field("crashToTicks", crashToTicks);
+        }
+        return line
             .field("netDepositsMicros", expectedNetDeposits)
             .field("feeAccountMicros", feeAccount)
             .field("accounts", accounts)

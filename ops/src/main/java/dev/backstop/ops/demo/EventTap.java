@@ -8,6 +8,7 @@ import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * Follows the gateway's event stream on its own thread, as a risk desk would, printing each event as one JSON line
@@ -15,6 +16,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class EventTap implements AutoCloseable
 {
+    private static final int MAX_TEMPLATE_ID = 255;
+
     private final EventStreamSubscriber subscriber;
     private final Narrator narrator;
     private final boolean print;
@@ -24,6 +27,7 @@ final class EventTap implements AutoCloseable
     private volatile long eventsSeen;
     private volatile long lastEventSequence;
     private volatile long gaps;
+    private final AtomicLongArray countsByTemplate = new AtomicLongArray(MAX_TEMPLATE_ID + 1);
 
     EventTap(final EventStreamSubscriber subscriber, final Narrator narrator, final boolean print)
     {
@@ -60,6 +64,15 @@ final class EventTap implements AutoCloseable
     long gaps()
     {
         return gaps;
+    }
+
+    /**
+     * @param templateId of an event-stream message (schema 103).
+     * @return how many events of that type arrived.
+     */
+    long count(final int templateId)
+    {
+        return templateId >= 0 && templateId <= MAX_TEMPLATE_ID ? countsByTemplate.get(templateId) : 0;
     }
 
     /**
@@ -113,6 +126,10 @@ final class EventTap implements AutoCloseable
         if (print)
         {
             narrator.raw(json.render(buffer, offset, length));
+        }
+        if (templateId >= 0 && templateId <= MAX_TEMPLATE_ID)
+        {
+            countsByTemplate.incrementAndGet(templateId);
         }
         eventsSeen++;
         lastEventSequence = eventSequence;

@@ -21,6 +21,8 @@ class BackstopCliTest
     {
         assertEquals(2, BackstopCli.execute());
         assertEquals(2, BackstopCli.execute("no-such-command"));
+        assertEquals(2, BackstopCli.execute("demo", "--scenario", "no-such-scenario"));
+        assertEquals(2, BackstopCli.execute("demo", "--scenario", "crash", "--accounts", "7"));
         assertEquals(2, BackstopCli.execute("node"));
         assertEquals(2, BackstopCli.execute("node", "--config", "/no/such/node.properties"));
         assertEquals(2, BackstopCli.execute("gateway", "--config", "/no/such/gateway.properties"));
