@@ -1,7 +1,10 @@
 package dev.backstop.ops.demo;
 
 import dev.backstop.gateway.client.EventStreamSubscriber;
-import dev.backstop.gateway.client.Response;
+import dev.backstop.sbe.events.AuctionStepDecoder;
+import dev.backstop.sbe.events.MessageHeaderDecoder;
+import dev.backstop.sbe.events.SliceOfferedDecoder;
+import dev.backstop.sbe.exchange.ResultCode;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -15,11 +18,23 @@ import java.util.concurrent.TimeUnit;
  * <p>
  * Its policy is simple and deterministic so that a run shows both outcomes of an auction: it waits until the Dutch
  * auction's price has come down far enough towards the bankruptcy price to pay for the risk it takes, and it bids
- * only on every other auction, leaving the rest to the backstop pool.
+ * only on every other auction (even auction ids), leaving the rest to the backstop pool.
  */
 final class BlpBidder implements AutoCloseable
 {
+    /**
+     * The auction step at which this BLP bids: far enough from the mark towards the bankruptcy price to pay for the
+     * risk it takes over in a falling market.
+     */
+    static final int BID_AT_STEP = 2;
+
+    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
+    private final SliceOfferedDecoder sliceOffered = new SliceOfferedDecoder();
+    private final AuctionStepDecoder auctionStep = new AuctionStepDecoder();
     private final Participant blp;
+    private final long accountId;
+    private long offeredAuctionId = -1;
+    private long offeredLots;
     private final EventStreamSubscriber subscriber;
     private final Narrator narrator;
     private final Thread thread;
@@ -28,9 +43,11 @@ final class BlpBidder implements AutoCloseable
     private volatile long bidsAccepted;
     private volatile long bidsRefused;
 
-    BlpBidder(final Participant blp, final EventStreamSubscriber subscriber, final Narrator narrator)
+    BlpBidder(
+        final Participant blp, final long accountId, final EventStreamSubscriber subscriber, final Narrator narrator)
     {
         this.blp = blp;
+        this.accountId = accountId;
         this.subscriber = subscriber;
         this.narrator = narrator;
         this.thread = new Thread(this::run, "backstop-demo-blp");
@@ -100,26 +117,63 @@ final class BlpBidder implements AutoCloseable
             10, 20, TimeUnit.MICROSECONDS.toNanos(10), TimeUnit.MILLISECONDS.toNanos(1));
         while (running)
         {
-            idle.idle(subscriber.poll(this::onEvent, 16));
+            idle.idle(subscriber.poll(this::onEvent, 16) + pollResponses());
         }
     }
 
     private void onEvent(
         final long eventSequence, final int templateId, final DirectBuffer buffer, final int offset, final int length)
     {
-        // TODO adapt: decode SliceOffered / AuctionStep and bid
+        header.wrap(buffer, offset);
+        final int bodyOffset = offset + MessageHeaderDecoder.ENCODED_LENGTH;
+        if (SliceOfferedDecoder.TEMPLATE_ID == templateId)
+        {
+            sliceOffered.wrap(buffer, bodyOffset, header.blockLength(), header.version());
+            offeredAuctionId = sliceOffered.auctionId();
+            offeredLots = Math.abs(sliceOffered.lots());
+        }
+        else if (AuctionStepDecoder.TEMPLATE_ID == templateId)
+        {
+            auctionStep.wrap(buffer, bodyOffset, header.blockLength(), header.version());
+            final long auctionId = auctionStep.auctionId();
+            if (auctionId == offeredAuctionId && BID_AT_STEP == auctionStep.step() && 0 == auctionId % 2)
+            {
+                bid(auctionId, auctionStep.priceTicks(), offeredLots);
+            }
+        }
     }
 
-    private void record(final Response response)
+    /**
+     * Sends the bid without waiting (an auction step lasts tens of milliseconds); the answer is collected by
+     * {@link #pollResponses()}.
+     */
+    private void bid(final long auctionId, final long priceTicks, final long lots)
     {
-        bidsSent++;
-        if (response.isAccepted())
+        final long sequence = blp.client().sendAuctionBid(auctionId, accountId, priceTicks, lots);
+        if (sequence > 0)
+        {
+            bidsSent++;
+        }
+    }
+
+    private int pollResponses()
+    {
+        return blp.client().pollResponses(this::onResponse, 16);
+    }
+
+    private void onResponse(final long sequence, final ResultCode code, final boolean replayed, final long clusterTime)
+    {
+        if (ResultCode.ACCEPTED == code)
         {
             bidsAccepted++;
         }
         else
         {
             bidsRefused++;
+            if (bidsRefused <= 3)
+            {
+                narrator.step(blp.name() + ": bid " + sequence + " refused " + code);
+            }
         }
     }
 }

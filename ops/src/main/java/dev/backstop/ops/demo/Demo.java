@@ -76,6 +76,7 @@ public final class Demo
         ctx.nodeOverrides.forEach(clusterCtx::nodeOverride);
         if (Scenario.CRASH == ctx.scenario)
         {
+            CrashScenario.NODE_PARAMETERS.forEach(clusterCtx::nodeOverride);
             // the BLP is enrolled for this run only: a demo credential, like the others in gateway.properties
             clusterCtx.gatewayOverride(
                 "backstop.gateway.sender." + CrashScenario.BLP_ID + ".role", SenderRole.BLP.name());
@@ -145,6 +146,7 @@ public final class Demo
                         SenderRole.BLP, 4, deadlineMs));
                 resources.bidder = new BlpBidder(
                     blp,
+                    CrashScenario.BLP_ACCOUNT,
                     EventStreamSubscriber.connect(new EventStreamSubscriber.Context()
                         .aeronDirectoryName(resources.driver.aeronDirectoryName())
                         .channel(EventStreamSubscriber.Context.mdcChannel(cluster.eventControlEndpoint()))),
