@@ -6,6 +6,12 @@ import dev.backstop.sbe.events.CommandRefusedDecoder;
 import dev.backstop.sbe.events.InstrumentListedDecoder;
 import dev.backstop.sbe.events.MarkPriceUpdatedDecoder;
 import dev.backstop.sbe.events.MessageHeaderDecoder;
+import dev.backstop.sbe.events.OrderAcceptedDecoder;
+import dev.backstop.sbe.events.OrderFilledDecoder;
+import dev.backstop.sbe.events.OrderCancelledDecoder;
+import dev.backstop.sbe.events.RiskStateChangedDecoder;
+import dev.backstop.sbe.events.MarginRatesChangedDecoder;
+import dev.backstop.sbe.events.RiskParametersChangedDecoder;
 import dev.backstop.sbe.events.TradeClearedDecoder;
 import org.agrona.DirectBuffer;
 
@@ -36,6 +42,30 @@ public final class EventJson
     private final CommandRefusedDecoder commandRefused = new CommandRefusedDecoder();
     private final InstrumentListedDecoder instrumentListed = new InstrumentListedDecoder();
     private final AccountOpenedDecoder accountOpened = new AccountOpenedDecoder();
+    private final OrderAcceptedDecoder orderAccepted = new OrderAcceptedDecoder();
+    private final OrderFilledDecoder orderFilled = new OrderFilledDecoder();
+    private final OrderCancelledDecoder orderCancelled = new OrderCancelledDecoder();
+    private final RiskStateChangedDecoder riskStateChanged = new RiskStateChangedDecoder();
+    private final MarginRatesChangedDecoder marginRatesChanged = new MarginRatesChangedDecoder();
+    private final RiskParametersChangedDecoder riskParametersChanged = new RiskParametersChangedDecoder();
+    // BEGIN liquidation decoders (generated)
+    private final dev.backstop.sbe.events.LiquidationStartedDecoder liquidationStarted = new dev.backstop.sbe.events.LiquidationStartedDecoder();
+    private final dev.backstop.sbe.events.SliceOfferedDecoder sliceOffered = new dev.backstop.sbe.events.SliceOfferedDecoder();
+    private final dev.backstop.sbe.events.AuctionStepDecoder auctionStep = new dev.backstop.sbe.events.AuctionStepDecoder();
+    private final dev.backstop.sbe.events.AuctionBidDecoder auctionBid = new dev.backstop.sbe.events.AuctionBidDecoder();
+    private final dev.backstop.sbe.events.AuctionFillDecoder auctionFill = new dev.backstop.sbe.events.AuctionFillDecoder();
+    private final dev.backstop.sbe.events.AuctionEndedDecoder auctionEnded = new dev.backstop.sbe.events.AuctionEndedDecoder();
+    private final dev.backstop.sbe.events.PoolTakeoverDecoder poolTakeover = new dev.backstop.sbe.events.PoolTakeoverDecoder();
+    private final dev.backstop.sbe.events.TakeoverHeldDecoder takeoverHeld = new dev.backstop.sbe.events.TakeoverHeldDecoder();
+    private final dev.backstop.sbe.events.LiquidationFeeDecoder liquidationFee = new dev.backstop.sbe.events.LiquidationFeeDecoder();
+    private final dev.backstop.sbe.events.LiquidationEndedDecoder liquidationEnded = new dev.backstop.sbe.events.LiquidationEndedDecoder();
+    private final dev.backstop.sbe.events.OpenDeficitDecoder openDeficit = new dev.backstop.sbe.events.OpenDeficitDecoder();
+    private final dev.backstop.sbe.events.BlpRegisteredDecoder blpRegistered = new dev.backstop.sbe.events.BlpRegisteredDecoder();
+    private final dev.backstop.sbe.events.PoolCreatedDecoder poolCreated = new dev.backstop.sbe.events.PoolCreatedDecoder();
+    private final dev.backstop.sbe.events.PoolDepositedDecoder poolDeposited = new dev.backstop.sbe.events.PoolDepositedDecoder();
+    private final dev.backstop.sbe.events.PoolRedemptionRequestedDecoder poolRedemptionRequested = new dev.backstop.sbe.events.PoolRedemptionRequestedDecoder();
+    private final dev.backstop.sbe.events.PoolRedeemedDecoder poolRedeemed = new dev.backstop.sbe.events.PoolRedeemedDecoder();
+    // END liquidation decoders
     private final StringBuilder builder = new StringBuilder(256);
 
     /**
@@ -137,6 +167,9 @@ public final class EventJson
                     field(out, "decision", d.decision().name());
                     field(out, "previousMarkTicks", d.previousMarkTicks());
                     field(out, "markPriceTicks", d.markPriceTicks());
+                    field(out, "indexPriceTicks", d.indexPriceTicks());
+                    field(out, "freshSources", d.freshSources());
+                    field(out, "othersMedianTicks", d.othersMedianTicks());
                     break;
                 }
 
@@ -221,6 +254,370 @@ public final class EventJson
                     break;
                 }
 
+                case OrderAcceptedDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < OrderAcceptedDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final OrderAcceptedDecoder d = orderAccepted.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "OrderAccepted", d.logPosition(), d.clusterTime());
+                    field(out, "orderId", d.orderId());
+                    field(out, "accountId", d.accountId());
+                    field(out, "instrumentId", d.instrumentId());
+                    field(out, "side", d.side().name());
+                    field(out, "quantityLots", d.quantityLots());
+                    field(out, "limitPriceTicks", d.limitPriceTicks());
+                    field(out, "reservedMarginMicros", d.reservedMargin());
+                    field(out, "accountReservedMarginMicros", d.accountReservedMargin());
+                    break;
+                }
+
+                case OrderFilledDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < OrderFilledDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final OrderFilledDecoder d = orderFilled.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "OrderFilled", d.logPosition(), d.clusterTime());
+                    field(out, "orderId", d.orderId());
+                    field(out, "accountId", d.accountId());
+                    field(out, "filledLots", d.filledLots());
+                    field(out, "remainingLots", d.remainingLots());
+                    field(out, "consumedMarginMicros", d.consumedMargin());
+                    field(out, "reservedMarginMicros", d.reservedMargin());
+                    field(out, "accountReservedMarginMicros", d.accountReservedMargin());
+                    break;
+                }
+
+                case OrderCancelledDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < OrderCancelledDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final OrderCancelledDecoder d = orderCancelled.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "OrderCancelled", d.logPosition(), d.clusterTime());
+                    field(out, "orderId", d.orderId());
+                    field(out, "accountId", d.accountId());
+                    field(out, "remainingLots", d.remainingLots());
+                    field(out, "releasedMarginMicros", d.releasedMargin());
+                    field(out, "accountReservedMarginMicros", d.accountReservedMargin());
+                    break;
+                }
+
+                case RiskStateChangedDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < RiskStateChangedDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final RiskStateChangedDecoder d = riskStateChanged.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "RiskStateChanged", d.logPosition(), d.clusterTime());
+                    field(out, "accountId", d.accountId());
+                    field(out, "previousState", d.previousState().name());
+                    field(out, "state", d.state().name());
+                    field(out, "equityMicros", d.equity());
+                    field(out, "initialMarginMicros", d.initialMargin());
+                    field(out, "maintenanceMarginMicros", d.maintenanceMargin());
+                    field(out, "cause", d.cause().name());
+                    break;
+                }
+
+                case MarginRatesChangedDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < MarginRatesChangedDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final MarginRatesChangedDecoder d = marginRatesChanged.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "MarginRatesChanged", d.logPosition(), d.clusterTime());
+                    field(out, "instrumentId", d.instrumentId());
+                    field(out, "initialMarginPpm", d.initialMarginPpm());
+                    field(out, "maintenanceMarginPpm", d.maintenanceMarginPpm());
+                    field(out, "targetInitialMarginPpm", d.targetInitialMarginPpm());
+                    field(out, "targetMaintenanceMarginPpm", d.targetMaintenanceMarginPpm());
+                    break;
+                }
+
+                case RiskParametersChangedDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < RiskParametersChangedDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final RiskParametersChangedDecoder d =
+                        riskParametersChanged.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "RiskParametersChanged", d.logPosition(), d.clusterTime());
+                    field(out, "templateId", d.templateId());
+                    field(out, "command", commandName(d.templateId()));
+                    field(out, "instrumentId", d.instrumentId());
+                    field(out, "accountId", d.accountId());
+                    break;
+                }
+                // BEGIN liquidation events (generated)
+                case dev.backstop.sbe.events.LiquidationStartedDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < dev.backstop.sbe.events.LiquidationStartedDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final dev.backstop.sbe.events.LiquidationStartedDecoder d = liquidationStarted.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "LiquidationStarted", d.logPosition(), d.clusterTime());
+                    field(out, "accountId", d.accountId());
+                    field(out, "equityMicros", d.equity());
+                    field(out, "maintenanceMarginMicros", d.maintenanceMargin());
+                    field(out, "cause", d.cause().name());
+                    break;
+                }
+
+                case dev.backstop.sbe.events.SliceOfferedDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < dev.backstop.sbe.events.SliceOfferedDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final dev.backstop.sbe.events.SliceOfferedDecoder d = sliceOffered.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "SliceOffered", d.logPosition(), d.clusterTime());
+                    field(out, "auctionId", d.auctionId());
+                    field(out, "accountId", d.accountId());
+                    field(out, "instrumentId", d.instrumentId());
+                    field(out, "quantityLots", d.quantityLots());
+                    field(out, "markPriceTicks", d.markPriceTicks());
+                    field(out, "bankruptcyPriceTicks", d.bankruptcyPriceTicks());
+                    field(out, "equityMicros", d.equity());
+                    field(out, "maintenanceMarginMicros", d.maintenanceMargin());
+                    break;
+                }
+
+                case dev.backstop.sbe.events.AuctionStepDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < dev.backstop.sbe.events.AuctionStepDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final dev.backstop.sbe.events.AuctionStepDecoder d = auctionStep.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "AuctionStep", d.logPosition(), d.clusterTime());
+                    field(out, "auctionId", d.auctionId());
+                    field(out, "step", d.step());
+                    field(out, "priceTicks", d.priceTicks());
+                    break;
+                }
+
+                case dev.backstop.sbe.events.AuctionBidDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < dev.backstop.sbe.events.AuctionBidDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final dev.backstop.sbe.events.AuctionBidDecoder d = auctionBid.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "AuctionBid", d.logPosition(), d.clusterTime());
+                    field(out, "auctionId", d.auctionId());
+                    field(out, "blpAccountId", d.blpAccountId());
+                    field(out, "priceTicks", d.priceTicks());
+                    field(out, "quantityLots", d.quantityLots());
+                    field(out, "resultCode", d.resultCode().name());
+                    break;
+                }
+
+                case dev.backstop.sbe.events.AuctionFillDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < dev.backstop.sbe.events.AuctionFillDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final dev.backstop.sbe.events.AuctionFillDecoder d = auctionFill.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "AuctionFill", d.logPosition(), d.clusterTime());
+                    field(out, "auctionId", d.auctionId());
+                    field(out, "accountId", d.accountId());
+                    field(out, "blpAccountId", d.blpAccountId());
+                    field(out, "instrumentId", d.instrumentId());
+                    field(out, "priceTicks", d.priceTicks());
+                    field(out, "quantityLots", d.quantityLots());
+                    field(out, "feeMicros", d.fee());
+                    field(out, "equityBeforeMicros", d.equityBefore());
+                    field(out, "maintenanceMarginBeforeMicros", d.maintenanceMarginBefore());
+                    field(out, "equityAfterMicros", d.equityAfter());
+                    field(out, "maintenanceMarginAfterMicros", d.maintenanceMarginAfter());
+                    break;
+                }
+
+                case dev.backstop.sbe.events.AuctionEndedDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < dev.backstop.sbe.events.AuctionEndedDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final dev.backstop.sbe.events.AuctionEndedDecoder d = auctionEnded.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "AuctionEnded", d.logPosition(), d.clusterTime());
+                    field(out, "auctionId", d.auctionId());
+                    field(out, "accountId", d.accountId());
+                    field(out, "filledLots", d.filledLots());
+                    field(out, "unfilledLots", d.unfilledLots());
+                    field(out, "cause", d.cause().name());
+                    break;
+                }
+
+                case dev.backstop.sbe.events.PoolTakeoverDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < dev.backstop.sbe.events.PoolTakeoverDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final dev.backstop.sbe.events.PoolTakeoverDecoder d = poolTakeover.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "PoolTakeover", d.logPosition(), d.clusterTime());
+                    field(out, "accountId", d.accountId());
+                    field(out, "poolAccountId", d.poolAccountId());
+                    field(out, "instrumentId", d.instrumentId());
+                    field(out, "quantityLots", d.quantityLots());
+                    field(out, "markPriceTicks", d.markPriceTicks());
+                    field(out, "bankruptcyPriceTicks", d.bankruptcyPriceTicks());
+                    field(out, "poolPaymentMicros", d.poolPayment());
+                    field(out, "insurancePaymentMicros", d.insurancePayment());
+                    field(out, "equityBeforeMicros", d.equityBefore());
+                    field(out, "maintenanceMarginBeforeMicros", d.maintenanceMarginBefore());
+                    field(out, "equityAfterMicros", d.equityAfter());
+                    field(out, "maintenanceMarginAfterMicros", d.maintenanceMarginAfter());
+                    break;
+                }
+
+                case dev.backstop.sbe.events.TakeoverHeldDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < dev.backstop.sbe.events.TakeoverHeldDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final dev.backstop.sbe.events.TakeoverHeldDecoder d = takeoverHeld.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "TakeoverHeld", d.logPosition(), d.clusterTime());
+                    field(out, "accountId", d.accountId());
+                    field(out, "instrumentId", d.instrumentId());
+                    field(out, "quantityLots", d.quantityLots());
+                    field(out, "markPriceTicks", d.markPriceTicks());
+                    field(out, "twapPriceTicks", d.twapPriceTicks());
+                    field(out, "cause", d.cause().name());
+                    break;
+                }
+
+                case dev.backstop.sbe.events.LiquidationFeeDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < dev.backstop.sbe.events.LiquidationFeeDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final dev.backstop.sbe.events.LiquidationFeeDecoder d = liquidationFee.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "LiquidationFee", d.logPosition(), d.clusterTime());
+                    field(out, "accountId", d.accountId());
+                    field(out, "amountMicros", d.amount());
+                    field(out, "insuranceFundAfterMicros", d.insuranceFundAfter());
+                    break;
+                }
+
+                case dev.backstop.sbe.events.LiquidationEndedDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < dev.backstop.sbe.events.LiquidationEndedDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final dev.backstop.sbe.events.LiquidationEndedDecoder d = liquidationEnded.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "LiquidationEnded", d.logPosition(), d.clusterTime());
+                    field(out, "accountId", d.accountId());
+                    field(out, "equityMicros", d.equity());
+                    field(out, "maintenanceMarginMicros", d.maintenanceMargin());
+                    field(out, "cause", d.cause().name());
+                    break;
+                }
+
+                case dev.backstop.sbe.events.OpenDeficitDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < dev.backstop.sbe.events.OpenDeficitDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final dev.backstop.sbe.events.OpenDeficitDecoder d = openDeficit.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "OpenDeficit", d.logPosition(), d.clusterTime());
+                    field(out, "accountId", d.accountId());
+                    field(out, "deficitMicros", d.deficit());
+                    break;
+                }
+
+                case dev.backstop.sbe.events.BlpRegisteredDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < dev.backstop.sbe.events.BlpRegisteredDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final dev.backstop.sbe.events.BlpRegisteredDecoder d = blpRegistered.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "BlpRegistered", d.logPosition(), d.clusterTime());
+                    field(out, "blpAccountId", d.blpAccountId());
+                    field(out, "capacityNotionalMicros", d.capacityNotional());
+                    break;
+                }
+
+                case dev.backstop.sbe.events.PoolCreatedDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < dev.backstop.sbe.events.PoolCreatedDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final dev.backstop.sbe.events.PoolCreatedDecoder d = poolCreated.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "PoolCreated", d.logPosition(), d.clusterTime());
+                    field(out, "poolAccountId", d.poolAccountId());
+                    field(out, "ownerMemberId", d.ownerMemberId());
+                    break;
+                }
+
+                case dev.backstop.sbe.events.PoolDepositedDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < dev.backstop.sbe.events.PoolDepositedDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final dev.backstop.sbe.events.PoolDepositedDecoder d = poolDeposited.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "PoolDeposited", d.logPosition(), d.clusterTime());
+                    field(out, "poolAccountId", d.poolAccountId());
+                    field(out, "depositorAccountId", d.depositorAccountId());
+                    field(out, "amountMicros", d.amount());
+                    field(out, "sharesMinted", d.sharesMinted());
+                    field(out, "totalShares", d.totalShares());
+                    field(out, "navPerSharePpm", d.navPerSharePpm());
+                    break;
+                }
+
+                case dev.backstop.sbe.events.PoolRedemptionRequestedDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < dev.backstop.sbe.events.PoolRedemptionRequestedDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final dev.backstop.sbe.events.PoolRedemptionRequestedDecoder d = poolRedemptionRequested.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "PoolRedemptionRequested", d.logPosition(), d.clusterTime());
+                    field(out, "poolAccountId", d.poolAccountId());
+                    field(out, "depositorAccountId", d.depositorAccountId());
+                    field(out, "shares", d.shares());
+                    field(out, "dueTimeMs", d.dueTime());
+                    break;
+                }
+
+                case dev.backstop.sbe.events.PoolRedeemedDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < dev.backstop.sbe.events.PoolRedeemedDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final dev.backstop.sbe.events.PoolRedeemedDecoder d = poolRedeemed.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "PoolRedeemed", d.logPosition(), d.clusterTime());
+                    field(out, "poolAccountId", d.poolAccountId());
+                    field(out, "depositorAccountId", d.depositorAccountId());
+                    field(out, "amountMicros", d.amount());
+                    field(out, "sharesBurned", d.sharesBurned());
+                    field(out, "totalShares", d.totalShares());
+                    field(out, "navPerSharePpm", d.navPerSharePpm());
+                    break;
+                }
+
+                // END liquidation events
+
                 default:
                     return unknown(out, MessageHeaderDecoder.SCHEMA_ID, templateId, length);
             }
@@ -248,6 +645,21 @@ public final class EventJson
             case 15: return "ListInstrument";
             case 16: return "OpenAccount";
             case 17: return "QueryLedger";
+            case 40: return "SubmitOrder";
+            case 41: return "CancelOrder";
+            case 42: return "RegisterBlp";
+            case 43: return "SubmitAuctionBid";
+            case 44: return "CreatePool";
+            case 45: return "PoolDeposit";
+            case 46: return "RequestPoolRedemption";
+            case 50: return "SetOracleParameters";
+            case 51: return "SetMarginBrackets";
+            case 52: return "SetOpenInterestScaling";
+            case 53: return "SetMarginRate";
+            case 54: return "SetAccountMarginMethod";
+            case 55: return "SetUnderlyingScenarios";
+            case 56: return "SetInstrumentUnderlying";
+            case 57: return "SetLiquidationParameters";
             default: return "Unknown";
         }
     }

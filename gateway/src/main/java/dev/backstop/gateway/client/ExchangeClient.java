@@ -26,6 +26,8 @@ import dev.backstop.sbe.exchange.SetOracleParametersEncoder;
 import dev.backstop.sbe.exchange.SetMarginBracketsEncoder;
 import dev.backstop.sbe.exchange.SetOpenInterestScalingEncoder;
 import dev.backstop.sbe.exchange.SetMarginRateEncoder;
+import dev.backstop.sbe.exchange.SetLiquidationParametersEncoder;
+import dev.backstop.sbe.exchange.SetInstrumentUnderlyingEncoder;
 import dev.backstop.sbe.exchange.SetAccountMarginMethodEncoder;
 import dev.backstop.sbe.exchange.SetUnderlyingScenariosEncoder;
 import dev.backstop.sbe.exchange.MarginMethod;
@@ -105,6 +107,8 @@ public final class ExchangeClient implements AutoCloseable
     private final SetMarginBracketsEncoder setMarginBracketsEncoder = new SetMarginBracketsEncoder();
     private final SetOpenInterestScalingEncoder setOpenInterestScalingEncoder = new SetOpenInterestScalingEncoder();
     private final SetMarginRateEncoder setMarginRateEncoder = new SetMarginRateEncoder();
+    private final SetLiquidationParametersEncoder setLiquidationParametersEncoder = new SetLiquidationParametersEncoder();
+    private final SetInstrumentUnderlyingEncoder setInstrumentUnderlyingEncoder = new SetInstrumentUnderlyingEncoder();
     private final SetAccountMarginMethodEncoder setAccountMarginMethodEncoder = new SetAccountMarginMethodEncoder();
     private final SetUnderlyingScenariosEncoder setUnderlyingScenariosEncoder = new SetUnderlyingScenariosEncoder();
     private final LogonResponseDecoder logonResponseDecoder = new LogonResponseDecoder();
@@ -535,24 +539,20 @@ public final class ExchangeClient implements AutoCloseable
     }
 
     /**
-     * Creates a backstop pool over an open account (operator role) and waits for the outcome.
+     * Opens a backstop pool (operator role): the pool is an account of its own, owned by a member, and waits for
+     * the outcome.
      *
-     * @param poolId             new pool id.
-     * @param accountId          the pool's own margin account.
-     * @param lossCapPpm         hard loss cap: drawdown from the high-water mark, ppm.
-     * @param redemptionNoticeMs notice a redemption waits out.
+     * @param poolAccountId the pool's account id, opened by this command.
+     * @param ownerMemberId member that owns the pool's account.
      * @return the outcome.
      */
-    public Response createPool(
-        final long poolId, final long accountId, final int lossCapPpm, final long redemptionNoticeMs)
+    public Response createPool(final long poolAccountId, final long ownerMemberId)
     {
         final long sequence = nextSequence;
         createPoolEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .sequence(sequence)
-            .poolId(poolId)
-            .accountId(accountId)
-            .lossCapPpm(lossCapPpm)
-            .redemptionNoticeMs(redemptionNoticeMs);
+            .poolAccountId(poolAccountId)
+            .ownerMemberId(ownerMemberId);
         return awaitResponse(sendCommand(sequence, HEADER_LENGTH + createPoolEncoder.encodedLength()));
     }
 
@@ -563,12 +563,12 @@ public final class ExchangeClient implements AutoCloseable
      * @param amount micro-units.
      * @return the outcome.
      */
-    public Response poolDeposit(final long poolId, final long accountId, final long amount)
+    public Response poolDeposit(final long poolAccountId, final long accountId, final long amount)
     {
         final long sequence = nextSequence;
         poolDepositEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .sequence(sequence)
-            .poolId(poolId)
+            .poolAccountId(poolAccountId)
             .accountId(accountId)
             .amount(amount);
         return awaitResponse(sendCommand(sequence, HEADER_LENGTH + poolDepositEncoder.encodedLength()));
@@ -580,12 +580,12 @@ public final class ExchangeClient implements AutoCloseable
      *
      * @return the outcome.
      */
-    public Response requestPoolRedemption(final long poolId, final long accountId, final long shares)
+    public Response requestPoolRedemption(final long poolAccountId, final long accountId, final long shares)
     {
         final long sequence = nextSequence;
         requestPoolRedemptionEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .sequence(sequence)
-            .poolId(poolId)
+            .poolAccountId(poolAccountId)
             .accountId(accountId)
             .shares(shares);
         return awaitResponse(sendCommand(sequence, HEADER_LENGTH + requestPoolRedemptionEncoder.encodedLength()));
@@ -731,6 +731,60 @@ public final class ExchangeClient implements AutoCloseable
             shocks.next().priceShockPpm(shock);
         }
         return awaitResponse(sendCommand(sequence, HEADER_LENGTH + encoder.encodedLength()));
+    }
+
+    /**
+     * Names the underlying an instrument belongs to, for the portfolio method's offsets (operator role), and waits
+     * for the outcome.
+     *
+     * @return the outcome.
+     */
+    public Response setInstrumentUnderlying(final int instrumentId, final int underlyingId)
+    {
+        final long sequence = nextSequence;
+        setInstrumentUnderlyingEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .sequence(sequence)
+            .instrumentId(instrumentId)
+            .underlyingId(underlyingId);
+        return awaitResponse(sendCommand(sequence, HEADER_LENGTH + setInstrumentUnderlyingEncoder.encodedLength()));
+    }
+
+    /**
+     * Sets the liquidation, auction and pool parameters (operator role) and waits for the outcome. Rates are ppm;
+     * {@code targetPpm} is the target equity as a multiple of maintenance margin (1_020_000 = 1.02).
+     *
+     * @return the outcome.
+     */
+    public Response setLiquidationParameters(
+        final long roundIntervalMs,
+        final long minSliceNotional,
+        final int slicePpm,
+        final int targetPpm,
+        final int feePpm,
+        final int auctionSteps,
+        final long auctionStepMs,
+        final int poolLossCapPpm,
+        final int bandPpm,
+        final long twapWindowMs,
+        final long redemptionNoticeMs,
+        final long redemptionRetryMs)
+    {
+        final long sequence = nextSequence;
+        setLiquidationParametersEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .sequence(sequence)
+            .roundIntervalMs(roundIntervalMs)
+            .minSliceNotional(minSliceNotional)
+            .slicePpm(slicePpm)
+            .targetPpm(targetPpm)
+            .feePpm(feePpm)
+            .auctionSteps(auctionSteps)
+            .auctionStepMs(auctionStepMs)
+            .poolLossCapPpm(poolLossCapPpm)
+            .bandPpm(bandPpm)
+            .twapWindowMs(twapWindowMs)
+            .redemptionNoticeMs(redemptionNoticeMs)
+            .redemptionRetryMs(redemptionRetryMs);
+        return awaitResponse(sendCommand(sequence, HEADER_LENGTH + setLiquidationParametersEncoder.encodedLength()));
     }
 
     /**

@@ -20,6 +20,8 @@ import dev.backstop.sbe.exchange.SetOracleParametersDecoder;
 import dev.backstop.sbe.exchange.SetMarginBracketsDecoder;
 import dev.backstop.sbe.exchange.SetOpenInterestScalingDecoder;
 import dev.backstop.sbe.exchange.SetMarginRateDecoder;
+import dev.backstop.sbe.exchange.SetLiquidationParametersDecoder;
+import dev.backstop.sbe.exchange.SetInstrumentUnderlyingDecoder;
 import dev.backstop.sbe.exchange.SetAccountMarginMethodDecoder;
 import dev.backstop.sbe.exchange.SetUnderlyingScenariosDecoder;
 import dev.backstop.sbe.exchange.ListInstrumentDecoder;
@@ -145,6 +147,8 @@ public final class IngressDecoder
     private final SetMarginBracketsDecoder setMarginBracketsDecoder = new SetMarginBracketsDecoder();
     private final SetOpenInterestScalingDecoder setOpenInterestScalingDecoder = new SetOpenInterestScalingDecoder();
     private final SetMarginRateDecoder setMarginRateDecoder = new SetMarginRateDecoder();
+    private final SetLiquidationParametersDecoder setLiquidationParametersDecoder = new SetLiquidationParametersDecoder();
+    private final SetInstrumentUnderlyingDecoder setInstrumentUnderlyingDecoder = new SetInstrumentUnderlyingDecoder();
     private final SetAccountMarginMethodDecoder setAccountMarginMethodDecoder = new SetAccountMarginMethodDecoder();
     private final SetUnderlyingScenariosDecoder setUnderlyingScenariosDecoder = new SetUnderlyingScenariosDecoder();
 
@@ -346,6 +350,14 @@ public final class IngressDecoder
                 onSetMarginRate(session, buffer, bodyOffset, blockLength, version, end);
                 break;
 
+            case SetLiquidationParametersDecoder.TEMPLATE_ID:
+                onSetLiquidationParameters(session, buffer, bodyOffset, blockLength, version, end);
+                break;
+
+            case SetInstrumentUnderlyingDecoder.TEMPLATE_ID:
+                onSetInstrumentUnderlying(session, buffer, bodyOffset, blockLength, version, end);
+                break;
+
             case SetAccountMarginMethodDecoder.TEMPLATE_ID:
                 onSetAccountMarginMethod(session, buffer, bodyOffset, blockLength, version, end);
                 break;
@@ -409,6 +421,7 @@ public final class IngressDecoder
             case SetMarginRateDecoder.TEMPLATE_ID:
             case SetAccountMarginMethodDecoder.TEMPLATE_ID:
             case SetUnderlyingScenariosDecoder.TEMPLATE_ID:
+            case SetInstrumentUnderlyingDecoder.TEMPLATE_ID:
                 return SenderRole.OPERATOR == role;
 
             default:
@@ -462,6 +475,10 @@ public final class IngressDecoder
                 return SetOpenInterestScalingDecoder.BLOCK_LENGTH;
             case SetMarginRateDecoder.TEMPLATE_ID:
                 return SetMarginRateDecoder.BLOCK_LENGTH;
+            case SetLiquidationParametersDecoder.TEMPLATE_ID:
+                return SetLiquidationParametersDecoder.BLOCK_LENGTH;
+            case SetInstrumentUnderlyingDecoder.TEMPLATE_ID:
+                return SetInstrumentUnderlyingDecoder.BLOCK_LENGTH;
             case SetAccountMarginMethodDecoder.TEMPLATE_ID:
                 return SetAccountMarginMethodDecoder.BLOCK_LENGTH;
             case SetUnderlyingScenariosDecoder.TEMPLATE_ID:
@@ -1027,25 +1044,11 @@ public final class IngressDecoder
         {
             return;
         }
-        if (create.poolId() <= 0 || create.accountId() <= 0)
+        if (create.poolAccountId() <= 0 || create.ownerMemberId() <= 0)
         {
             refuse(session, sequence, templateId, ResultCode.INVALID_PARAMETER,
-                reason.set("pool id and account id must be positive, were ").append(create.poolId())
-                    .append(" and ").append(create.accountId()));
-            return;
-        }
-        if (create.lossCapPpm() <= 0 || create.lossCapPpm() > MAX_MARGIN_PPM)
-        {
-            refuse(session, sequence, templateId, ResultCode.INVALID_PARAMETER,
-                reason.set("loss cap must be 1 to ").append(MAX_MARGIN_PPM).append(" ppm, was ")
-                    .append(create.lossCapPpm()));
-            return;
-        }
-        if (create.redemptionNoticeMs() < 0 || create.redemptionNoticeMs() > MAX_REDEMPTION_NOTICE_MS)
-        {
-            refuse(session, sequence, templateId, ResultCode.INVALID_PARAMETER,
-                reason.set("redemption notice must be 0 to ").append(MAX_REDEMPTION_NOTICE_MS)
-                    .append(" ms, was ").append(create.redemptionNoticeMs()));
+                reason.set("pool account id and owner member id must be positive, were ")
+                    .append(create.poolAccountId()).append(" and ").append(create.ownerMemberId()));
             return;
         }
         forwardCopy(session, sequence, templateId, buffer, bodyOffset, blockLength, bodyOffset + blockLength);
@@ -1066,10 +1069,10 @@ public final class IngressDecoder
         {
             return;
         }
-        if (deposit.poolId() <= 0 || deposit.accountId() <= 0)
+        if (deposit.poolAccountId() <= 0 || deposit.accountId() <= 0)
         {
             refuse(session, sequence, templateId, ResultCode.INVALID_PARAMETER,
-                reason.set("pool id and account id must be positive, were ").append(deposit.poolId())
+                reason.set("pool account id and account id must be positive, were ").append(deposit.poolAccountId())
                     .append(" and ").append(deposit.accountId()));
             return;
         }
@@ -1098,10 +1101,10 @@ public final class IngressDecoder
         {
             return;
         }
-        if (redeem.poolId() <= 0 || redeem.accountId() <= 0)
+        if (redeem.poolAccountId() <= 0 || redeem.accountId() <= 0)
         {
             refuse(session, sequence, templateId, ResultCode.INVALID_PARAMETER,
-                reason.set("pool id and account id must be positive, were ").append(redeem.poolId())
+                reason.set("pool account id and account id must be positive, were ").append(redeem.poolAccountId())
                     .append(" and ").append(redeem.accountId()));
             return;
         }
@@ -1377,6 +1380,72 @@ public final class IngressDecoder
             index++;
         }
         forwardCopy(session, sequence, templateId, buffer, bodyOffset, blockLength, groupEnd);
+    }
+
+    private void onSetInstrumentUnderlying(
+        final ExchangeSession session,
+        final DirectBuffer buffer,
+        final int bodyOffset,
+        final int blockLength,
+        final int version,
+        final int end)
+    {
+        final SetInstrumentUnderlyingDecoder set =
+            setInstrumentUnderlyingDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final long sequence = set.sequence();
+        final int templateId = SetInstrumentUnderlyingDecoder.TEMPLATE_ID;
+        if (!admit(session, sequence, templateId))
+        {
+            return;
+        }
+        if (set.instrumentId() <= 0 || set.underlyingId() <= 0)
+        {
+            refuseParameter(session, sequence, templateId,
+                reason.set("instrument id and underlying id must be positive, were ").append(set.instrumentId())
+                    .append(" and ").append(set.underlyingId()));
+            return;
+        }
+        forwardCopy(session, sequence, templateId, buffer, bodyOffset, blockLength, bodyOffset + blockLength);
+    }
+
+    private void onSetLiquidationParameters(
+        final ExchangeSession session,
+        final DirectBuffer buffer,
+        final int bodyOffset,
+        final int blockLength,
+        final int version,
+        final int end)
+    {
+        final SetLiquidationParametersDecoder set =
+            setLiquidationParametersDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final long sequence = set.sequence();
+        final int templateId = SetLiquidationParametersDecoder.TEMPLATE_ID;
+        if (!admit(session, sequence, templateId))
+        {
+            return;
+        }
+        if (set.roundIntervalMs() <= 0 || set.roundIntervalMs() > MAX_PARAMETER_DURATION_MS ||
+            set.auctionStepMs() <= 0 || set.auctionStepMs() > MAX_PARAMETER_DURATION_MS ||
+            set.twapWindowMs() <= 0 || set.twapWindowMs() > MAX_PARAMETER_DURATION_MS ||
+            set.redemptionRetryMs() <= 0 || set.redemptionRetryMs() > MAX_PARAMETER_DURATION_MS ||
+            set.redemptionNoticeMs() < 0 || set.redemptionNoticeMs() > MAX_REDEMPTION_NOTICE_MS)
+        {
+            refuseParameter(session, sequence, templateId,
+                reason.set("round, step, TWAP window and retry must be 1 to ").append(MAX_PARAMETER_DURATION_MS)
+                    .append(" ms and the redemption notice 0 to ").append(MAX_REDEMPTION_NOTICE_MS).append(" ms"));
+            return;
+        }
+        if (set.minSliceNotional() < 0 || set.slicePpm() <= 0 || set.slicePpm() > MAX_MARGIN_PPM ||
+            set.targetPpm() < MAX_MARGIN_PPM || set.feePpm() < 0 || set.feePpm() > MAX_MARGIN_PPM ||
+            set.auctionSteps() < 2 || set.poolLossCapPpm() < 0 || set.poolLossCapPpm() > MAX_MARGIN_PPM ||
+            set.bandPpm() < 0 || set.bandPpm() > MAX_MARGIN_PPM)
+        {
+            refuseParameter(session, sequence, templateId,
+                reason.set("need min slice >= 0, 0 < slice <= 1e6 ppm, target >= 1e6 ppm, fee, loss cap and band ")
+                    .append("0 to 1e6 ppm, at least 2 auction steps"));
+            return;
+        }
+        forwardCopy(session, sequence, templateId, buffer, bodyOffset, blockLength, bodyOffset + blockLength);
     }
 
     private static boolean validSide(final short sideRaw)
