@@ -130,7 +130,7 @@ final class BlpBidder implements AutoCloseable
         {
             sliceOffered.wrap(buffer, bodyOffset, header.blockLength(), header.version());
             offeredAuctionId = sliceOffered.auctionId();
-            offeredLots = Math.abs(sliceOffered.lots());
+            offeredLots = Math.abs(sliceOffered.quantityLots());
         }
         else if (AuctionStepDecoder.TEMPLATE_ID == templateId)
         {

@@ -2,6 +2,9 @@ package dev.backstop.ops.demo;
 
 import dev.backstop.gateway.client.EventJson;
 import dev.backstop.gateway.client.EventStreamSubscriber;
+import dev.backstop.sbe.events.MessageHeaderDecoder;
+import dev.backstop.sbe.events.RiskState;
+import dev.backstop.sbe.events.RiskStateChangedDecoder;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
@@ -22,6 +25,9 @@ final class EventTap implements AutoCloseable
     private final Narrator narrator;
     private final boolean print;
     private final EventJson json = new EventJson();
+    private final MessageHeaderDecoder header = new MessageHeaderDecoder();
+    private final RiskStateChangedDecoder riskStateChanged = new RiskStateChangedDecoder();
+    private volatile long marginCalls;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long eventsSeen;
@@ -64,6 +70,14 @@ final class EventTap implements AutoCloseable
     long gaps()
     {
         return gaps;
+    }
+
+    /**
+     * @return accounts that moved into a margin call (RiskStateChanged to MARGIN_CALL).
+     */
+    long marginCalls()
+    {
+        return marginCalls;
     }
 
     /**
@@ -126,6 +140,16 @@ final class EventTap implements AutoCloseable
         if (print)
         {
             narrator.raw(json.render(buffer, offset, length));
+        }
+        if (RiskStateChangedDecoder.TEMPLATE_ID == templateId)
+        {
+            header.wrap(buffer, offset);
+            riskStateChanged.wrap(
+                buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
+            if (RiskState.MARGIN_CALL == riskStateChanged.state())
+            {
+                marginCalls++;
+            }
         }
         if (templateId >= 0 && templateId <= MAX_TEMPLATE_ID)
         {
