@@ -144,6 +144,16 @@ public final class MarginRateFloor
     }
 
     /**
+     * The deadline under the name every time-driven domain component uses (issue 3 decisions).
+     *
+     * @return {@link #nextStepDeadlineMs()}.
+     */
+    public long nextDeadlineMs()
+    {
+        return nextStepDeadlineMs;
+    }
+
+    /**
      * Releases one step of a pending cut if its deadline has come: at most one step per call, so a late timer
      * cannot release several steps at once.
      *
