@@ -206,7 +206,7 @@ class ClearingServiceTest
     void refusesAnotherSchemaVersionEchoingTheKey()
     {
         final int length = deposit(MEMBER, 9, 11, 100);
-        buffer.putShort(6, (short)2, ByteOrder.LITTLE_ENDIAN);
+        buffer.putShort(6, (short)99, ByteOrder.LITTLE_ENDIAN);
         assertRefused(buffer, length, ResultCode.WRONG_SCHEMA, DepositCommandEncoder.TEMPLATE_ID, MEMBER, 9);
     }
 

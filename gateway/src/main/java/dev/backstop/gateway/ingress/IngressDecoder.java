@@ -422,6 +422,7 @@ public final class IngressDecoder
             case SetAccountMarginMethodDecoder.TEMPLATE_ID:
             case SetUnderlyingScenariosDecoder.TEMPLATE_ID:
             case SetInstrumentUnderlyingDecoder.TEMPLATE_ID:
+            case SetLiquidationParametersDecoder.TEMPLATE_ID:
                 return SenderRole.OPERATOR == role;
 
             default:

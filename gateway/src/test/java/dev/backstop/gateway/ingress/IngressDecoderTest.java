@@ -169,13 +169,13 @@ final class IngressDecoderTest
     void refusesWrongSchemaVersion()
     {
         final int length = trade(1, 7, 1, 10, 11, 100, 5);
-        buffer.putShort(6, (short)2, ByteOrder.LITTLE_ENDIAN);
+        buffer.putShort(6, (short)99, ByteOrder.LITTLE_ENDIAN);
 
         decoder.onMessage(session, buffer, 0, length);
 
         final Refusal refusal = handler.onlyRefusal();
         assertEquals(ResultCode.WRONG_SCHEMA, refusal.code);
-        assertTrue(refusal.reason.contains("version 2"), refusal.reason);
+        assertTrue(refusal.reason.contains("version 99"), refusal.reason);
     }
 
     @Test
