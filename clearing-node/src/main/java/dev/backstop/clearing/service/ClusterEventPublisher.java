@@ -4,6 +4,31 @@ import dev.backstop.clearing.domain.ClearingEvents;
 import dev.backstop.clearing.domain.CommandType;
 import dev.backstop.clearing.domain.Instrument;
 import dev.backstop.clearing.domain.Outcome;
+import dev.backstop.clearing.domain.RiskCause;
+import dev.backstop.clearing.domain.RiskState;
+import dev.backstop.clearing.domain.TickDecision;
+import dev.backstop.sbe.cluster.AccountMarginMethodCommandDecoder;
+import dev.backstop.sbe.cluster.AuctionBidCommandDecoder;
+import dev.backstop.sbe.cluster.CancelOrderCommandDecoder;
+import dev.backstop.sbe.cluster.CreatePoolCommandDecoder;
+import dev.backstop.sbe.cluster.InstrumentUnderlyingCommandDecoder;
+import dev.backstop.sbe.cluster.LiquidationParametersCommandDecoder;
+import dev.backstop.sbe.cluster.MarginBracketsCommandDecoder;
+import dev.backstop.sbe.cluster.MarginRateCommandDecoder;
+import dev.backstop.sbe.cluster.OpenInterestScalingCommandDecoder;
+import dev.backstop.sbe.cluster.OracleParametersCommandDecoder;
+import dev.backstop.sbe.cluster.OrderCommandDecoder;
+import dev.backstop.sbe.cluster.PoolDepositCommandDecoder;
+import dev.backstop.sbe.cluster.PoolRedemptionCommandDecoder;
+import dev.backstop.sbe.cluster.RegisterBlpCommandDecoder;
+import dev.backstop.sbe.cluster.UnderlyingScenariosCommandDecoder;
+import dev.backstop.sbe.events.MarginRatesChangedEncoder;
+import dev.backstop.sbe.events.OrderAcceptedEncoder;
+import dev.backstop.sbe.events.OrderCancelledEncoder;
+import dev.backstop.sbe.events.OrderFilledEncoder;
+import dev.backstop.sbe.events.RiskParametersChangedEncoder;
+import dev.backstop.sbe.events.RiskStateChangedEncoder;
+import dev.backstop.sbe.events.Side;
 import dev.backstop.sbe.cluster.DepositCommandDecoder;
 import dev.backstop.sbe.cluster.ListInstrumentCommandDecoder;
 import dev.backstop.sbe.cluster.OpenAccountCommandDecoder;
@@ -20,7 +45,6 @@ import dev.backstop.sbe.events.InstrumentListedEncoder;
 import dev.backstop.sbe.events.MarkPriceUpdatedEncoder;
 import dev.backstop.sbe.events.MessageHeaderEncoder;
 import dev.backstop.sbe.events.ResultCode;
-import dev.backstop.sbe.events.TickDecision;
 import dev.backstop.sbe.events.TradeClearedEncoder;
 import org.agrona.ExpandableArrayBuffer;
 
@@ -53,6 +77,12 @@ final class ClusterEventPublisher implements ClearingEvents
     private final CommandRefusedEncoder commandRefused = new CommandRefusedEncoder();
     private final InstrumentListedEncoder instrumentListed = new InstrumentListedEncoder();
     private final AccountOpenedEncoder accountOpened = new AccountOpenedEncoder();
+    private final OrderAcceptedEncoder orderAccepted = new OrderAcceptedEncoder();
+    private final OrderFilledEncoder orderFilled = new OrderFilledEncoder();
+    private final OrderCancelledEncoder orderCancelled = new OrderCancelledEncoder();
+    private final RiskStateChangedEncoder riskStateChanged = new RiskStateChangedEncoder();
+    private final MarginRatesChangedEncoder marginRatesChanged = new MarginRatesChangedEncoder();
+    private final RiskParametersChangedEncoder riskParametersChanged = new RiskParametersChangedEncoder();
 
     private long logPosition;
     private long clusterTime;
@@ -100,6 +130,36 @@ final class ClusterEventPublisher implements ClearingEvents
                 return QueryAccountCommandDecoder.TEMPLATE_ID;
             case QUERY_LEDGER:
                 return QueryLedgerCommandDecoder.TEMPLATE_ID;
+            case SUBMIT_ORDER:
+                return OrderCommandDecoder.TEMPLATE_ID;
+            case CANCEL_ORDER:
+                return CancelOrderCommandDecoder.TEMPLATE_ID;
+            case SET_ORACLE_PARAMETERS:
+                return OracleParametersCommandDecoder.TEMPLATE_ID;
+            case SET_MARGIN_BRACKETS:
+                return MarginBracketsCommandDecoder.TEMPLATE_ID;
+            case SET_OPEN_INTEREST_SCALING:
+                return OpenInterestScalingCommandDecoder.TEMPLATE_ID;
+            case SET_MARGIN_RATE:
+                return MarginRateCommandDecoder.TEMPLATE_ID;
+            case SET_ACCOUNT_MARGIN_METHOD:
+                return AccountMarginMethodCommandDecoder.TEMPLATE_ID;
+            case SET_UNDERLYING_SCENARIOS:
+                return UnderlyingScenariosCommandDecoder.TEMPLATE_ID;
+            case SET_INSTRUMENT_UNDERLYING:
+                return InstrumentUnderlyingCommandDecoder.TEMPLATE_ID;
+            case REGISTER_LIQUIDITY_PROVIDER:
+                return RegisterBlpCommandDecoder.TEMPLATE_ID;
+            case AUCTION_BID:
+                return AuctionBidCommandDecoder.TEMPLATE_ID;
+            case CREATE_POOL:
+                return CreatePoolCommandDecoder.TEMPLATE_ID;
+            case POOL_DEPOSIT:
+                return PoolDepositCommandDecoder.TEMPLATE_ID;
+            case POOL_REDEEM:
+                return PoolRedemptionCommandDecoder.TEMPLATE_ID;
+            case SET_LIQUIDATION_PARAMETERS:
+                return LiquidationParametersCommandDecoder.TEMPLATE_ID;
             default:
                 // Commands added with the risk engine have no cluster template in this adapter yet.
                 return 0;
@@ -172,14 +232,13 @@ final class ClusterEventPublisher implements ClearingEvents
         final int instrumentId,
         final int sourceId,
         final long tickPriceTicks,
-        final dev.backstop.clearing.domain.TickDecision decision,
+        final TickDecision decision,
         final long previousMarkTicks,
         final long markPriceTicks,
         final long indexPriceTicks,
         final int freshSources,
         final long othersMedianTicks)
     {
-        // The index, source count and others' median are encoded once the event schema carries them.
         markPriceUpdated.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .eventSequence(eventSequence)
             .logPosition(logPosition)
@@ -187,10 +246,140 @@ final class ClusterEventPublisher implements ClearingEvents
             .instrumentId(instrumentId)
             .sourceId(sourceId)
             .tickPriceTicks(tickPriceTicks)
-            .decision(TickDecision.get((short)decision.code()))
+            .decision(dev.backstop.sbe.events.TickDecision.get((short)decision.code()))
             .previousMarkTicks(previousMarkTicks)
-            .markPriceTicks(markPriceTicks);
+            .markPriceTicks(markPriceTicks)
+            .indexPriceTicks(indexPriceTicks)
+            .freshSources(freshSources)
+            .othersMedianTicks(othersMedianTicks);
         publish(markPriceUpdated.encodedLength());
+    }
+
+    public void onOrderAccepted(
+        final long eventSequence,
+        final long orderId,
+        final long accountId,
+        final int instrumentId,
+        final boolean buy,
+        final long lots,
+        final long limitPriceTicks,
+        final long reservedMargin,
+        final long accountReservedMargin)
+    {
+        orderAccepted.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .orderId(orderId)
+            .accountId(accountId)
+            .instrumentId(instrumentId)
+            .side(buy ? Side.BUY : Side.SELL)
+            .quantityLots(lots)
+            .limitPriceTicks(limitPriceTicks)
+            .reservedMargin(reservedMargin)
+            .accountReservedMargin(accountReservedMargin);
+        publish(orderAccepted.encodedLength());
+    }
+
+    public void onOrderFilled(
+        final long eventSequence,
+        final long orderId,
+        final long accountId,
+        final long filledLots,
+        final long remainingLots,
+        final long consumedMargin,
+        final long reservedMargin,
+        final long accountReservedMargin)
+    {
+        orderFilled.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .orderId(orderId)
+            .accountId(accountId)
+            .filledLots(filledLots)
+            .remainingLots(remainingLots)
+            .consumedMargin(consumedMargin)
+            .reservedMargin(reservedMargin)
+            .accountReservedMargin(accountReservedMargin);
+        publish(orderFilled.encodedLength());
+    }
+
+    public void onOrderCancelled(
+        final long eventSequence,
+        final long orderId,
+        final long accountId,
+        final long remainingLots,
+        final long releasedMargin,
+        final long accountReservedMargin)
+    {
+        orderCancelled.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .orderId(orderId)
+            .accountId(accountId)
+            .remainingLots(remainingLots)
+            .releasedMargin(releasedMargin)
+            .accountReservedMargin(accountReservedMargin);
+        publish(orderCancelled.encodedLength());
+    }
+
+    public void onRiskStateChanged(
+        final long eventSequence,
+        final long accountId,
+        final RiskState previousState,
+        final RiskState state,
+        final long equity,
+        final long initialMargin,
+        final long maintenanceMargin,
+        final RiskCause cause)
+    {
+        riskStateChanged.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .accountId(accountId)
+            .previousState(dev.backstop.sbe.events.RiskState.get((short)previousState.code()))
+            .state(dev.backstop.sbe.events.RiskState.get((short)state.code()))
+            .equity(equity)
+            .initialMargin(initialMargin)
+            .maintenanceMargin(maintenanceMargin)
+            .cause(dev.backstop.sbe.events.RiskCause.get((short)cause.code()));
+        publish(riskStateChanged.encodedLength());
+    }
+
+    public void onMarginRatesChanged(
+        final long eventSequence,
+        final int instrumentId,
+        final int initialMarginPpm,
+        final int maintenanceMarginPpm,
+        final int targetInitialMarginPpm,
+        final int targetMaintenanceMarginPpm)
+    {
+        marginRatesChanged.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .instrumentId(instrumentId)
+            .initialMarginPpm(initialMarginPpm)
+            .maintenanceMarginPpm(maintenanceMarginPpm)
+            .targetInitialMarginPpm(targetInitialMarginPpm)
+            .targetMaintenanceMarginPpm(targetMaintenanceMarginPpm);
+        publish(marginRatesChanged.encodedLength());
+    }
+
+    public void onRiskParametersChanged(
+        final long eventSequence, final CommandType command, final int instrumentId, final long accountId)
+    {
+        riskParametersChanged.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .templateId(TEMPLATE_ID_BY_COMMAND[command.ordinal()])
+            .instrumentId(instrumentId)
+            .accountId(accountId);
+        publish(riskParametersChanged.encodedLength());
     }
 
     public void onCollateralMoved(

@@ -17,6 +17,8 @@ final class ReasonText
     static final byte[] BLOCK_LENGTH_TOO_SHORT = utf8("block length shorter than the command's fixed fields");
     static final byte[] TRUNCATED = utf8("message shorter than its header and block length");
     static final byte[] BAD_VAR_DATA = utf8("variable-length field runs past the end of the message");
+    static final byte[] BAD_GROUP = utf8("repeating group runs past the end of the message or holds too many entries");
+    static final byte[] UNKNOWN_ENUM_VALUE = utf8("enumeration field holds a value this protocol version does not define");
     static final byte[] INTERNAL_ERROR = utf8("internal error while applying the command; see the node's error log");
 
     private static final byte[][] BY_OUTCOME = new byte[Outcome.values().length][];

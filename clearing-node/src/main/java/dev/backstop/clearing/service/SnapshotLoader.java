@@ -1,10 +1,25 @@
 package dev.backstop.clearing.service;
 
+import dev.backstop.clearing.domain.AccountRole;
 import dev.backstop.clearing.domain.ClearingHouse;
+import dev.backstop.clearing.domain.MarginMethod;
 import dev.backstop.clearing.domain.Outcome;
+import dev.backstop.clearing.domain.PortfolioMargin;
+import dev.backstop.clearing.domain.PriceOracle;
+import dev.backstop.clearing.domain.RiskState;
+import dev.backstop.clearing.domain.TickDecision;
 import dev.backstop.sbe.snapshot.AccountRecordDecoder;
+import dev.backstop.sbe.snapshot.AccountRiskRecordDecoder;
+import dev.backstop.sbe.snapshot.BooleanType;
 import dev.backstop.sbe.snapshot.InstrumentRecordDecoder;
+import dev.backstop.sbe.snapshot.InstrumentRiskRecordDecoder;
 import dev.backstop.sbe.snapshot.MessageHeaderDecoder;
+import dev.backstop.sbe.snapshot.OracleRecordDecoder;
+import dev.backstop.sbe.snapshot.OrderRecordDecoder;
+import dev.backstop.sbe.snapshot.PortfolioMarginRecordDecoder;
+import dev.backstop.sbe.snapshot.RiskLedgerRecordDecoder;
+import dev.backstop.sbe.snapshot.ScenarioGridRecordDecoder;
+import dev.backstop.sbe.snapshot.TimerRecordDecoder;
 import dev.backstop.sbe.snapshot.SenderRecordDecoder;
 import dev.backstop.sbe.snapshot.SnapshotBeginDecoder;
 import dev.backstop.sbe.snapshot.SnapshotEndDecoder;
@@ -55,6 +70,18 @@ final class SnapshotLoader implements FragmentHandler
     private final SenderRecordDecoder senderRecord = new SenderRecordDecoder();
     private final TradeIdRecordDecoder tradeIdRecord = new TradeIdRecordDecoder();
     private final SnapshotEndDecoder snapshotEnd = new SnapshotEndDecoder();
+    private final RiskLedgerRecordDecoder riskLedgerRecord = new RiskLedgerRecordDecoder();
+    private final InstrumentRiskRecordDecoder instrumentRiskRecord = new InstrumentRiskRecordDecoder();
+    private final OracleRecordDecoder oracleRecord = new OracleRecordDecoder();
+    private final PortfolioMarginRecordDecoder portfolioMarginRecord = new PortfolioMarginRecordDecoder();
+    private final ScenarioGridRecordDecoder scenarioGridRecord = new ScenarioGridRecordDecoder();
+    private final AccountRiskRecordDecoder accountRiskRecord = new AccountRiskRecordDecoder();
+    private final OrderRecordDecoder orderRecord = new OrderRecordDecoder();
+    private final TimerRecordDecoder timerRecord = new TimerRecordDecoder();
+    private final long[] bracketCaps = new long[64];
+    private final int[] bracketInitial = new int[64];
+    private final int[] bracketMaintenance = new int[64];
+    private final int[] shocks = new int[256];
     private final byte[] expectedDigest = new byte[32];
     private final byte[] actualDigest = new byte[32];
 
@@ -65,6 +92,8 @@ final class SnapshotLoader implements FragmentHandler
     private long lastAccountId;
     private boolean hasLastSender;
     private long lastSenderId;
+    private long timerId;
+    private long timerDeadlineMs = Long.MAX_VALUE;
 
     SnapshotLoader(final ClearingHouse clearingHouse)
     {
@@ -77,6 +106,22 @@ final class SnapshotLoader implements FragmentHandler
     boolean isDone()
     {
         return done;
+    }
+
+    /**
+     * @return the service timer id the snapshot recorded, 0 when none was recorded.
+     */
+    long timerId()
+    {
+        return timerId;
+    }
+
+    /**
+     * @return the deadline the service's timer was scheduled for, {@link Long#MAX_VALUE} when none.
+     */
+    long timerDeadlineMs()
+    {
+        return timerDeadlineMs;
     }
 
     /**
@@ -179,6 +224,38 @@ final class SnapshotLoader implements FragmentHandler
                 onSnapshotEnd(buffer, bodyOffset, blockLength, version);
                 break;
 
+            case RiskLedgerRecordDecoder.TEMPLATE_ID:
+                onRiskLedger(buffer, bodyOffset, blockLength, version);
+                break;
+
+            case InstrumentRiskRecordDecoder.TEMPLATE_ID:
+                onInstrumentRisk(buffer, bodyOffset, blockLength, version);
+                break;
+
+            case OracleRecordDecoder.TEMPLATE_ID:
+                onOracle(buffer, bodyOffset, blockLength, version);
+                break;
+
+            case PortfolioMarginRecordDecoder.TEMPLATE_ID:
+                onPortfolioMargin(buffer, bodyOffset, blockLength, version);
+                break;
+
+            case ScenarioGridRecordDecoder.TEMPLATE_ID:
+                onScenarioGrid(buffer, bodyOffset, blockLength, version);
+                break;
+
+            case AccountRiskRecordDecoder.TEMPLATE_ID:
+                onAccountRisk(buffer, bodyOffset, blockLength, version);
+                break;
+
+            case OrderRecordDecoder.TEMPLATE_ID:
+                onOrder(buffer, bodyOffset, blockLength, version);
+                break;
+
+            case TimerRecordDecoder.TEMPLATE_ID:
+                onTimer(buffer, bodyOffset, blockLength, version);
+                break;
+
             default:
                 throw new ClusterException("snapshot record of unknown template: templateId=" + templateId);
         }
@@ -266,6 +343,187 @@ final class SnapshotLoader implements FragmentHandler
         for (final TradeIdRecordDecoder.TradeIdsDecoder id : tradeIdRecord.tradeIds())
         {
             clearingHouse.restoreTradeId(exchangeId, id.venueTradeId());
+        }
+    }
+
+    private void onRiskLedger(final DirectBuffer buffer, final int offset, final int blockLength, final int version)
+    {
+        checkBlockLength(blockLength, RiskLedgerRecordDecoder.BLOCK_LENGTH);
+        riskLedgerRecord.wrap(buffer, offset, blockLength, version);
+        recordCount++;
+        clearingHouse.restoreRiskLedger(
+            riskLedgerRecord.clusterTimeMs(), riskLedgerRecord.insuranceFund(), riskLedgerRecord.openDeficits());
+    }
+
+    private void onInstrumentRisk(
+        final DirectBuffer buffer, final int offset, final int blockLength, final int version)
+    {
+        checkBlockLength(blockLength, InstrumentRiskRecordDecoder.BLOCK_LENGTH);
+        final InstrumentRiskRecordDecoder record = instrumentRiskRecord.wrap(buffer, offset, blockLength, version);
+        recordCount++;
+        final int instrumentId = record.instrumentId();
+        final int underlyingId = record.underlyingId();
+        final long lowerCap = record.openInterestLowerCapNotional();
+        final long upperCap = record.openInterestUpperCapNotional();
+        final int initialEffective = record.initialEffectiveRatePpm();
+        final int initialTarget = record.initialTargetRatePpm();
+        final int initialFloor = record.initialFloorPpm();
+        final int initialMaxCut = record.initialMaxCutPerStepPpm();
+        final long initialStepMs = record.initialStepIntervalMs();
+        final long initialDeadline = record.initialNextStepDeadlineMs();
+        final int maintenanceEffective = record.maintenanceEffectiveRatePpm();
+        final int maintenanceTarget = record.maintenanceTargetRatePpm();
+        final int maintenanceFloor = record.maintenanceFloorPpm();
+        final int maintenanceMaxCut = record.maintenanceMaxCutPerStepPpm();
+        final long maintenanceStepMs = record.maintenanceStepIntervalMs();
+        final long maintenanceDeadline = record.maintenanceNextStepDeadlineMs();
+        int count = 0;
+        for (final InstrumentRiskRecordDecoder.BracketsDecoder bracket : record.brackets())
+        {
+            if (count == bracketCaps.length)
+            {
+                throw new ClusterException("too many margin brackets in snapshot for instrument " + instrumentId);
+            }
+            bracketCaps[count] = bracket.capNotional();
+            bracketInitial[count] = bracket.initialMarginPpm();
+            bracketMaintenance[count] = bracket.maintenanceMarginPpm();
+            count++;
+        }
+        clearingHouse.restoreInstrumentRisk(
+            instrumentId, underlyingId, count, bracketCaps, bracketInitial, bracketMaintenance, lowerCap, upperCap);
+        clearingHouse.restoreMarginRateFloor(
+            instrumentId, true, initialEffective, initialTarget, initialFloor, initialMaxCut, initialStepMs,
+            initialDeadline);
+        clearingHouse.restoreMarginRateFloor(
+            instrumentId, false, maintenanceEffective, maintenanceTarget, maintenanceFloor, maintenanceMaxCut,
+            maintenanceStepMs, maintenanceDeadline);
+    }
+
+    private void onOracle(final DirectBuffer buffer, final int offset, final int blockLength, final int version)
+    {
+        checkBlockLength(blockLength, OracleRecordDecoder.BLOCK_LENGTH);
+        final OracleRecordDecoder record = oracleRecord.wrap(buffer, offset, blockLength, version);
+        recordCount++;
+        final int instrumentId = record.instrumentId();
+        clearingHouse.restoreOracleParameters(
+            instrumentId,
+            record.sourceAgeLimitMs(),
+            record.exclusionBandPpm(),
+            record.quorum(),
+            record.markBasis(),
+            record.emaWindowMs(),
+            record.maxSources());
+        final long indexPriceTicks = record.indexPriceTicks();
+        final long markPriceTicks = record.markPriceTicks();
+        final long previousMarkTicks = record.previousMarkTicks();
+        final boolean hasBasis = BooleanType.TRUE == record.hasBasis();
+        final long emaBasisTicks = record.emaBasisTicks();
+        final long emaTimeMs = record.emaTimeMs();
+        final long lastTradeTicks = record.lastTradeTicks();
+        final long lastTradeTimeMs = record.lastTradeTimeMs();
+        final int lastDecision = record.lastDecision();
+        final long othersMedianTicks = record.othersMedianTicks();
+        final int freshSourceCount = record.freshSourceCount();
+        final int countedSourceCount = record.countedSourceCount();
+
+        final PriceOracle oracle = clearingHouse.instrument(instrumentId).oracle();
+        oracle.reset();
+        for (final OracleRecordDecoder.SourcesDecoder source : record.sources())
+        {
+            oracle.restoreSource(
+                source.sourceId(), source.priceTicks(), source.sourceTimeMs(), BooleanType.TRUE == source.excluded());
+        }
+        oracle.restorePrices(indexPriceTicks, markPriceTicks, previousMarkTicks);
+        oracle.restoreBasis(hasBasis, emaBasisTicks, emaTimeMs, lastTradeTicks, lastTradeTimeMs);
+        oracle.restoreLastTick(
+            0 == lastDecision ? null : TickDecision.fromCode(lastDecision),
+            othersMedianTicks,
+            freshSourceCount,
+            countedSourceCount);
+    }
+
+    private void onPortfolioMargin(
+        final DirectBuffer buffer, final int offset, final int blockLength, final int version)
+    {
+        checkBlockLength(blockLength, PortfolioMarginRecordDecoder.BLOCK_LENGTH);
+        final PortfolioMarginRecordDecoder record = portfolioMarginRecord.wrap(buffer, offset, blockLength, version);
+        recordCount++;
+        final PortfolioMargin portfolio = clearingHouse.portfolioMargin();
+        requireAccepted(
+            portfolio.parameters(record.maintenanceFractionPpm(), record.minimumGrossPpm()), "portfolio parameters");
+        int count = 0;
+        for (final PortfolioMarginRecordDecoder.DefaultShocksDecoder shock : record.defaultShocks())
+        {
+            count = addShock(count, shock.shockPpm());
+        }
+        requireAccepted(portfolio.defaultScenarios(count, shocks), "default scenarios");
+    }
+
+    private void onScenarioGrid(final DirectBuffer buffer, final int offset, final int blockLength, final int version)
+    {
+        checkBlockLength(blockLength, ScenarioGridRecordDecoder.BLOCK_LENGTH);
+        final ScenarioGridRecordDecoder record = scenarioGridRecord.wrap(buffer, offset, blockLength, version);
+        recordCount++;
+        final int underlyingId = record.underlyingId();
+        int count = 0;
+        for (final ScenarioGridRecordDecoder.ShocksDecoder shock : record.shocks())
+        {
+            count = addShock(count, shock.shockPpm());
+        }
+        requireAccepted(clearingHouse.portfolioMargin().scenarios(underlyingId, count, shocks), "scenario grid");
+    }
+
+    private void onAccountRisk(final DirectBuffer buffer, final int offset, final int blockLength, final int version)
+    {
+        checkBlockLength(blockLength, AccountRiskRecordDecoder.BLOCK_LENGTH);
+        accountRiskRecord.wrap(buffer, offset, blockLength, version);
+        recordCount++;
+        clearingHouse.restoreAccountRisk(
+            accountRiskRecord.accountId(),
+            RiskState.fromCode(accountRiskRecord.riskState()),
+            MarginMethod.fromCode(accountRiskRecord.marginMethod()),
+            AccountRole.fromCode(accountRiskRecord.role()));
+    }
+
+    private void onOrder(final DirectBuffer buffer, final int offset, final int blockLength, final int version)
+    {
+        checkBlockLength(blockLength, OrderRecordDecoder.BLOCK_LENGTH);
+        orderRecord.wrap(buffer, offset, blockLength, version);
+        recordCount++;
+        clearingHouse.restoreOrder(
+            orderRecord.orderId(),
+            orderRecord.accountId(),
+            orderRecord.instrumentId(),
+            BooleanType.TRUE == orderRecord.buy(),
+            orderRecord.remainingLots(),
+            orderRecord.limitPriceTicks(),
+            orderRecord.reservedMargin());
+    }
+
+    private void onTimer(final DirectBuffer buffer, final int offset, final int blockLength, final int version)
+    {
+        checkBlockLength(blockLength, TimerRecordDecoder.BLOCK_LENGTH);
+        timerRecord.wrap(buffer, offset, blockLength, version);
+        recordCount++;
+        timerId = timerRecord.timerId();
+        timerDeadlineMs = timerRecord.deadlineMs();
+    }
+
+    private int addShock(final int count, final int shockPpm)
+    {
+        if (count == shocks.length)
+        {
+            throw new ClusterException("too many scenario shocks in snapshot");
+        }
+        shocks[count] = shockPpm;
+        return count + 1;
+    }
+
+    private static void requireAccepted(final Outcome outcome, final String what)
+    {
+        if (Outcome.ACCEPTED != outcome)
+        {
+            throw new ClusterException("snapshot " + what + " refused on restore: " + outcome);
         }
     }
 

@@ -4,10 +4,25 @@ import dev.backstop.clearing.domain.ClearingHouse;
 import dev.backstop.clearing.domain.ClearingStateSink;
 import dev.backstop.clearing.domain.Instrument;
 import dev.backstop.clearing.domain.MarginAccount;
+import dev.backstop.clearing.domain.MarginRateFloor;
+import dev.backstop.clearing.domain.OpenOrder;
+import dev.backstop.clearing.domain.OracleParameters;
+import dev.backstop.clearing.domain.PortfolioMargin;
+import dev.backstop.clearing.domain.PriceOracle;
+import dev.backstop.clearing.domain.MarginBrackets;
 import dev.backstop.clearing.domain.SenderSequence;
 import dev.backstop.sbe.snapshot.AccountRecordEncoder;
+import dev.backstop.sbe.snapshot.AccountRiskRecordEncoder;
+import dev.backstop.sbe.snapshot.BooleanType;
 import dev.backstop.sbe.snapshot.InstrumentRecordEncoder;
+import dev.backstop.sbe.snapshot.InstrumentRiskRecordEncoder;
 import dev.backstop.sbe.snapshot.MessageHeaderEncoder;
+import dev.backstop.sbe.snapshot.OracleRecordEncoder;
+import dev.backstop.sbe.snapshot.OrderRecordEncoder;
+import dev.backstop.sbe.snapshot.PortfolioMarginRecordEncoder;
+import dev.backstop.sbe.snapshot.RiskLedgerRecordEncoder;
+import dev.backstop.sbe.snapshot.ScenarioGridRecordEncoder;
+import dev.backstop.sbe.snapshot.TimerRecordEncoder;
 import dev.backstop.sbe.snapshot.ResultCode;
 import dev.backstop.sbe.snapshot.SenderRecordEncoder;
 import dev.backstop.sbe.snapshot.SnapshotBeginEncoder;
@@ -29,7 +44,7 @@ final class SnapshotWriter implements ClearingStateSink
     /**
      * Version of the record layout and its meaning; a loader refuses any other.
      */
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
 
     /**
      * Positions per AccountRecord.
@@ -58,6 +73,14 @@ final class SnapshotWriter implements ClearingStateSink
     private final SenderRecordEncoder senderRecord = new SenderRecordEncoder();
     private final TradeIdRecordEncoder tradeIdRecord = new TradeIdRecordEncoder();
     private final SnapshotEndEncoder snapshotEnd = new SnapshotEndEncoder();
+    private final RiskLedgerRecordEncoder riskLedgerRecord = new RiskLedgerRecordEncoder();
+    private final InstrumentRiskRecordEncoder instrumentRiskRecord = new InstrumentRiskRecordEncoder();
+    private final OracleRecordEncoder oracleRecord = new OracleRecordEncoder();
+    private final PortfolioMarginRecordEncoder portfolioMarginRecord = new PortfolioMarginRecordEncoder();
+    private final ScenarioGridRecordEncoder scenarioGridRecord = new ScenarioGridRecordEncoder();
+    private final AccountRiskRecordEncoder accountRiskRecord = new AccountRiskRecordEncoder();
+    private final OrderRecordEncoder orderRecord = new OrderRecordEncoder();
+    private final TimerRecordEncoder timerRecord = new TimerRecordEncoder();
     private final byte[] digest = new byte[32];
 
     private RecordOutput output;
@@ -65,13 +88,28 @@ final class SnapshotWriter implements ClearingStateSink
     private boolean begun;
 
     /**
-     * Writes a complete snapshot of {@code clearingHouse} to {@code output}.
+     * Writes a complete snapshot of {@code clearingHouse} without a scheduled timer to {@code output}.
      *
      * @param clearingHouse the state to write.
      * @param output        receives each encoded record in order.
      * @return the number of records between SnapshotBegin and SnapshotEnd.
      */
     long write(final ClearingHouse clearingHouse, final RecordOutput output)
+    {
+        return write(clearingHouse, ClearingService.ONE_TIMER_ID, Long.MAX_VALUE, output);
+    }
+
+    /**
+     * Writes a complete snapshot of {@code clearingHouse} and the service's timer to {@code output}.
+     *
+     * @param clearingHouse      the state to write.
+     * @param timerId            the service's timer id.
+     * @param timerDeadlineMs    the deadline that timer is scheduled for, {@link Long#MAX_VALUE} when none.
+     * @param output             receives each encoded record in order.
+     * @return the number of records between SnapshotBegin and SnapshotEnd.
+     */
+    long write(
+        final ClearingHouse clearingHouse, final long timerId, final long timerDeadlineMs, final RecordOutput output)
     {
         this.output = output;
         recordCount = 0;
@@ -83,6 +121,9 @@ final class SnapshotWriter implements ClearingStateSink
             {
                 throw new IllegalStateException("clearing house wrote no header");
             }
+
+            timerRecord.wrapAndApplyHeader(buffer, 0, headerEncoder).timerId(timerId).deadlineMs(timerDeadlineMs);
+            emitRecord(timerRecord.encodedLength());
 
             clearingHouse.stateDigest(digest);
             snapshotEnd.wrapAndApplyHeader(buffer, 0, headerEncoder)
@@ -194,6 +235,136 @@ final class SnapshotWriter implements ClearingStateSink
             emitRecord(tradeIdRecord.encodedLength());
         }
         while (index < end);
+    }
+
+    public void riskLedger(final long clusterTimeMs, final long insuranceFund, final long openDeficits)
+    {
+        riskLedgerRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .clusterTimeMs(clusterTimeMs)
+            .insuranceFund(insuranceFund)
+            .openDeficits(openDeficits);
+        emitRecord(riskLedgerRecord.encodedLength());
+    }
+
+    public void instrumentRisk(final Instrument instrument)
+    {
+        final MarginRateFloor initial = instrument.initialMarginRate();
+        final MarginRateFloor maintenance = instrument.maintenanceMarginRate();
+        instrumentRiskRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .instrumentId(instrument.instrumentId())
+            .underlyingId(instrument.underlyingId())
+            .openInterestLowerCapNotional(instrument.openInterestScaling().lowerCapNotional())
+            .openInterestUpperCapNotional(instrument.openInterestScaling().upperCapNotional())
+            .initialEffectiveRatePpm(initial.effectiveRatePpm())
+            .initialTargetRatePpm(initial.targetRatePpm())
+            .initialFloorPpm(initial.floorPpm())
+            .initialMaxCutPerStepPpm(initial.maxCutPerStepPpm())
+            .initialStepIntervalMs(initial.stepIntervalMs())
+            .initialNextStepDeadlineMs(initial.nextStepDeadlineMs())
+            .maintenanceEffectiveRatePpm(maintenance.effectiveRatePpm())
+            .maintenanceTargetRatePpm(maintenance.targetRatePpm())
+            .maintenanceFloorPpm(maintenance.floorPpm())
+            .maintenanceMaxCutPerStepPpm(maintenance.maxCutPerStepPpm())
+            .maintenanceStepIntervalMs(maintenance.stepIntervalMs())
+            .maintenanceNextStepDeadlineMs(maintenance.nextStepDeadlineMs());
+        final MarginBrackets brackets = instrument.marginBrackets();
+        final int count = brackets.count();
+        final InstrumentRiskRecordEncoder.BracketsEncoder entries = instrumentRiskRecord.bracketsCount(count);
+        for (int k = 0; k < count; k++)
+        {
+            entries.next()
+                .capNotional(brackets.capAt(k))
+                .initialMarginPpm(brackets.initialMarginPpmAt(k))
+                .maintenanceMarginPpm(brackets.maintenanceMarginPpmAt(k));
+        }
+        emitRecord(instrumentRiskRecord.encodedLength());
+    }
+
+    public void oracle(final int instrumentId, final PriceOracle oracle)
+    {
+        final OracleParameters parameters = oracle.parameters();
+        oracleRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .instrumentId(instrumentId)
+            .sourceAgeLimitMs(parameters.sourceAgeLimitMs())
+            .exclusionBandPpm(parameters.exclusionBandPpm())
+            .quorum(parameters.quorum())
+            .markBasis(parameters.markBasis().code())
+            .emaWindowMs(parameters.emaWindowMs())
+            .maxSources(parameters.maxSources())
+            .indexPriceTicks(oracle.indexPriceTicks())
+            .markPriceTicks(oracle.markPriceTicks())
+            .previousMarkTicks(oracle.previousMarkTicks())
+            .hasBasis(oracle.hasBasis() ? BooleanType.TRUE : BooleanType.FALSE)
+            .emaBasisTicks(oracle.emaBasisTicks())
+            .emaTimeMs(oracle.emaTimeMs())
+            .lastTradeTicks(oracle.lastTradeTicks())
+            .lastTradeTimeMs(oracle.lastTradeTimeMs())
+            .lastDecision(null == oracle.lastDecision() ? 0 : oracle.lastDecision().code())
+            .othersMedianTicks(oracle.othersMedianTicks())
+            .freshSourceCount(oracle.freshSourceCount())
+            .countedSourceCount(oracle.countedSourceCount());
+        final int count = oracle.sourceCount();
+        final OracleRecordEncoder.SourcesEncoder sources = oracleRecord.sourcesCount(count);
+        for (int i = 0; i < count; i++)
+        {
+            sources.next()
+                .sourceId(oracle.sourceIdAt(i))
+                .priceTicks(oracle.sourcePriceTicksAt(i))
+                .sourceTimeMs(oracle.sourceTimeMsAt(i))
+                .excluded(oracle.isSourceExcludedAt(i) ? BooleanType.TRUE : BooleanType.FALSE);
+        }
+        emitRecord(oracleRecord.encodedLength());
+    }
+
+    public void portfolioMargin(final PortfolioMargin portfolioMargin)
+    {
+        portfolioMarginRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .maintenanceFractionPpm(portfolioMargin.maintenanceFractionPpm())
+            .minimumGrossPpm(portfolioMargin.minimumGrossPpm());
+        final int defaultCount = portfolioMargin.defaultScenarioCount();
+        final PortfolioMarginRecordEncoder.DefaultShocksEncoder defaults =
+            portfolioMarginRecord.defaultShocksCount(defaultCount);
+        for (int s = 0; s < defaultCount; s++)
+        {
+            defaults.next().shockPpm(portfolioMargin.defaultShockPpmAt(s));
+        }
+        emitRecord(portfolioMarginRecord.encodedLength());
+
+        for (int g = 0, grids = portfolioMargin.gridCount(); g < grids; g++)
+        {
+            scenarioGridRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
+                .underlyingId(portfolioMargin.gridUnderlyingIdAt(g));
+            final int count = portfolioMargin.gridScenarioCountAt(g);
+            final ScenarioGridRecordEncoder.ShocksEncoder shocks = scenarioGridRecord.shocksCount(count);
+            for (int s = 0; s < count; s++)
+            {
+                shocks.next().shockPpm(portfolioMargin.gridShockPpmAt(g, s));
+            }
+            emitRecord(scenarioGridRecord.encodedLength());
+        }
+    }
+
+    public void accountRisk(final MarginAccount account)
+    {
+        accountRiskRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .accountId(account.accountId())
+            .riskState(account.riskState().code())
+            .marginMethod(account.marginMethod().code())
+            .role(account.role().code());
+        emitRecord(accountRiskRecord.encodedLength());
+    }
+
+    public void order(final OpenOrder order)
+    {
+        orderRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .orderId(order.orderId())
+            .accountId(order.accountId())
+            .instrumentId(order.instrumentId())
+            .buy(order.buy() ? BooleanType.TRUE : BooleanType.FALSE)
+            .remainingLots(order.remainingLots())
+            .limitPriceTicks(order.limitPriceTicks())
+            .reservedMargin(order.reservedMargin());
+        emitRecord(orderRecord.encodedLength());
     }
 
     private void emitRecord(final int messageLength)

@@ -24,6 +24,9 @@ final class FakeCluster implements Cluster
     final List<ClientSession> sessions = new ArrayList<>();
     long time;
     long logPosition;
+    final java.util.TreeMap<Long, Long> timers = new java.util.TreeMap<>();
+    int timerCalls;
+    int backPressuredTimerCalls;
 
     public int memberId()
     {
@@ -89,12 +92,23 @@ final class FakeCluster implements Cluster
 
     public boolean scheduleTimer(final long correlationId, final long deadline)
     {
-        throw new UnsupportedOperationException("the clearing service schedules no timers yet");
+        // Like the consensus module: scheduling the same id again moves the timer.
+        timers.put(correlationId, deadline);
+        timerCalls++;
+        if (backPressuredTimerCalls > 0)
+        {
+            backPressuredTimerCalls--;
+            timers.remove(correlationId);
+            return false;
+        }
+        return true;
     }
 
     public boolean cancelTimer(final long correlationId)
     {
-        return false;
+        timerCalls++;
+        timers.remove(correlationId);
+        return true;
     }
 
     public long offer(final DirectBuffer buffer, final int offset, final int length)

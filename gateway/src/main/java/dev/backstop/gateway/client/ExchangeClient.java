@@ -602,8 +602,7 @@ public final class ExchangeClient implements AutoCloseable
         final int exclusionBandPpm,
         final int quorum,
         final MarkBasis markBasis,
-        final long emaWindowMs,
-        final int maxSources)
+        final long emaWindowMs)
     {
         final long sequence = nextSequence;
         setOracleParametersEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
@@ -613,14 +612,13 @@ public final class ExchangeClient implements AutoCloseable
             .exclusionBandPpm(exclusionBandPpm)
             .quorum(quorum)
             .markBasis(markBasis)
-            .emaWindowMs(emaWindowMs)
-            .maxSources(maxSources);
+            .emaWindowMs(emaWindowMs);
         return awaitResponse(sendCommand(sequence, HEADER_LENGTH + setOracleParametersEncoder.encodedLength()));
     }
 
     /**
      * Replaces an instrument's notional brackets (operator role) and waits for the outcome. The arrays are read in
-     * parallel, ascending by notional cap.
+     * parallel, ascending by notional cap; the last cap is {@link Long#MAX_VALUE}.
      *
      * @param notionalCaps          upper notional bound of each bracket, micro-units.
      * @param initialMarginPpm     IMR of each bracket.
@@ -655,26 +653,27 @@ public final class ExchangeClient implements AutoCloseable
 
     /**
      * Sets how an instrument's initial margin rate rises with its open interest (operator role) and waits for the
-     * outcome: {@code imrStepPpm} more per {@code stepLots} of open interest above {@code baselineLots}.
+     * outcome: unscaled up to {@code lowerCapNotional} of open interest at mark, 100% from {@code upperCapNotional};
+     * both 0 turn scaling off.
      *
      * @return the outcome.
      */
     public Response setOpenInterestScaling(
-        final int instrumentId, final long baselineLots, final long stepLots, final int imrStepPpm)
+        final int instrumentId, final long lowerCapNotional, final long upperCapNotional)
     {
         final long sequence = nextSequence;
         setOpenInterestScalingEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .sequence(sequence)
             .instrumentId(instrumentId)
-            .baselineLots(baselineLots)
-            .stepLots(stepLots)
-            .imrStepPpm(imrStepPpm);
+            .lowerCapNotional(lowerCapNotional)
+            .upperCapNotional(upperCapNotional);
         return awaitResponse(sendCommand(sequence, HEADER_LENGTH + setOpenInterestScalingEncoder.encodedLength()));
     }
 
     /**
-     * Sets an instrument's base margin rates and their anti-procyclical floors (operator role) and waits for the
-     * outcome.
+     * Asks for new margin rates of an instrument through its anti-procyclical floors (operator role) and waits for
+     * the outcome: a raise applies at once, a cut is released by at most {@code maxCutPerStepPpm} every
+     * {@code stepIntervalMs}, and no rate goes below its floor.
      *
      * @return the outcome.
      */
@@ -683,7 +682,9 @@ public final class ExchangeClient implements AutoCloseable
         final int initialMarginPpm,
         final int maintenanceMarginPpm,
         final int initialMarginFloorPpm,
-        final int maintenanceMarginFloorPpm)
+        final int maintenanceMarginFloorPpm,
+        final int maxCutPerStepPpm,
+        final long stepIntervalMs)
     {
         final long sequence = nextSequence;
         setMarginRateEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
@@ -692,7 +693,9 @@ public final class ExchangeClient implements AutoCloseable
             .initialMarginPpm(initialMarginPpm)
             .maintenanceMarginPpm(maintenanceMarginPpm)
             .initialMarginFloorPpm(initialMarginFloorPpm)
-            .maintenanceMarginFloorPpm(maintenanceMarginFloorPpm);
+            .maintenanceMarginFloorPpm(maintenanceMarginFloorPpm)
+            .maxCutPerStepPpm(maxCutPerStepPpm)
+            .stepIntervalMs(stepIntervalMs);
         return awaitResponse(sendCommand(sequence, HEADER_LENGTH + setMarginRateEncoder.encodedLength()));
     }
 
@@ -713,7 +716,7 @@ public final class ExchangeClient implements AutoCloseable
 
     /**
      * Replaces the price-shock grid of an underlying for portfolio margin (operator role) and waits for the
-     * outcome.
+     * outcome; no shocks removes the grid.
      *
      * @param priceShocksPpm signed relative price moves, ppm.
      * @return the outcome.

@@ -90,14 +90,14 @@ public final class IngressDecoder
     public static final int MAX_TRADE_FEE_PPM = 100_000;
 
     /**
-     * Most brackets in one SetMarginBrackets.
+     * Most brackets in one SetMarginBrackets (the clearing house keeps at most 8).
      */
-    public static final int MAX_MARGIN_BRACKETS = 32;
+    public static final int MAX_MARGIN_BRACKETS = 8;
 
     /**
-     * Most price shocks in one SetUnderlyingScenarios.
+     * Most price shocks in one SetUnderlyingScenarios (the clearing house keeps at most 16).
      */
-    public static final int MAX_SCENARIO_SHOCKS = 64;
+    public static final int MAX_SCENARIO_SHOCKS = 16;
 
     /**
      * Longest duration a parameter may name (age limits, EMA windows): one day.
@@ -1155,12 +1155,10 @@ public final class IngressDecoder
                     .append(set.exclusionBandPpm()));
             return;
         }
-        if (set.maxSources() < 1 || set.maxSources() > MAX_ORACLE_SOURCES ||
-            set.quorum() < 1 || set.quorum() > set.maxSources())
+        if (set.quorum() < 1 || set.quorum() > MAX_ORACLE_SOURCES)
         {
             refuseParameter(session, sequence, templateId,
-                reason.set("need 1 <= quorum <= max sources <= ").append(MAX_ORACLE_SOURCES).append(", were ")
-                    .append(set.quorum()).append(" and ").append(set.maxSources()));
+                reason.set("quorum must be 1 to ").append(MAX_ORACLE_SOURCES).append(", was ").append(set.quorum()));
             return;
         }
         if (MarkBasis.SBE_UNKNOWN == set.markBasis() || MarkBasis.NULL_VAL == set.markBasis())
@@ -1184,7 +1182,7 @@ public final class IngressDecoder
         final long sequence = set.sequence();
         final int templateId = SetMarginBracketsDecoder.TEMPLATE_ID;
         final int groupEnd = groupEnd(buffer, bodyOffset + blockLength, end,
-            SetMarginBracketsDecoder.BracketsDecoder.sbeBlockLength(), MAX_MARGIN_BRACKETS);
+            SetMarginBracketsDecoder.BracketsDecoder.sbeBlockLength(), 1, MAX_MARGIN_BRACKETS);
         if (groupEnd < 0)
         {
             refuse(session, sequence, templateId, ResultCode.MALFORMED_MESSAGE, reason);
@@ -1201,6 +1199,7 @@ public final class IngressDecoder
             return;
         }
         long previousCap = 0;
+        int previousInitial = 0;
         int previousMaintenance = 0;
         int index = 0;
         for (final SetMarginBracketsDecoder.BracketsDecoder bracket : set.brackets())
@@ -1216,17 +1215,24 @@ public final class IngressDecoder
                 return;
             }
             if (maintenance <= 0 || maintenance < previousMaintenance || initial < maintenance ||
-                initial > MAX_MARGIN_PPM)
+                initial < previousInitial || initial > MAX_MARGIN_PPM)
             {
                 refuseParameter(session, sequence, templateId,
                     reason.set("bracket ").append(index).append(": need 0 < maintenance <= initial <= ")
-                        .append(MAX_MARGIN_PPM).append(" ppm and maintenance not falling, were initial=")
+                        .append(MAX_MARGIN_PPM).append(" ppm, neither falling, were initial=")
                         .append(initial).append(" maintenance=").append(maintenance));
                 return;
             }
             previousCap = cap;
+            previousInitial = initial;
             previousMaintenance = maintenance;
             index++;
+        }
+        if (Long.MAX_VALUE != previousCap)
+        {
+            refuseParameter(session, sequence, templateId,
+                reason.set("the last bracket's notional cap must be unbounded (").append(Long.MAX_VALUE).append(')'));
+            return;
         }
         forwardCopy(session, sequence, templateId, buffer, bodyOffset, blockLength, groupEnd);
     }
@@ -1253,13 +1259,13 @@ public final class IngressDecoder
                 reason.set("instrument id must be positive, was ").append(set.instrumentId()));
             return;
         }
-        if (set.baselineLots() < 0 || set.stepLots() <= 0 || set.imrStepPpm() < 0 ||
-            set.imrStepPpm() > MAX_MARGIN_PPM)
+        final long lower = set.lowerCapNotional();
+        final long upper = set.upperCapNotional();
+        if (0 == upper ? 0 != lower : (lower < 0 || lower >= upper))
         {
             refuseParameter(session, sequence, templateId,
-                reason.set("need baseline >= 0 lots, step > 0 lots and 0 <= IMR step <= ").append(MAX_MARGIN_PPM)
-                    .append(" ppm, were ").append(set.baselineLots()).append(", ").append(set.stepLots())
-                    .append(", ").append(set.imrStepPpm()));
+                reason.set("need 0 <= lower cap < upper cap, or both 0 to turn scaling off, were ").append(lower)
+                    .append(" and ").append(upper));
             return;
         }
         forwardCopy(session, sequence, templateId, buffer, bodyOffset, blockLength, bodyOffset + blockLength);
@@ -1302,6 +1308,15 @@ public final class IngressDecoder
                 reason.set("floors must be 0 to the rate they protect, were initial floor=")
                     .append(set.initialMarginFloorPpm()).append(" maintenance floor=")
                     .append(set.maintenanceMarginFloorPpm()));
+            return;
+        }
+        if (set.maxCutPerStepPpm() <= 0 || set.maxCutPerStepPpm() > MAX_MARGIN_PPM ||
+            set.stepIntervalMs() <= 0 || set.stepIntervalMs() > MAX_PARAMETER_DURATION_MS)
+        {
+            refuseParameter(session, sequence, templateId,
+                reason.set("need 0 < cut per step <= ").append(MAX_MARGIN_PPM).append(" ppm and 0 < step interval <= ")
+                    .append(MAX_PARAMETER_DURATION_MS).append(" ms, were ").append(set.maxCutPerStepPpm())
+                    .append(" and ").append(set.stepIntervalMs()));
             return;
         }
         forwardCopy(session, sequence, templateId, buffer, bodyOffset, blockLength, bodyOffset + blockLength);
@@ -1351,7 +1366,7 @@ public final class IngressDecoder
         final long sequence = set.sequence();
         final int templateId = SetUnderlyingScenariosDecoder.TEMPLATE_ID;
         final int groupEnd = groupEnd(buffer, bodyOffset + blockLength, end,
-            SetUnderlyingScenariosDecoder.ShocksDecoder.sbeBlockLength(), MAX_SCENARIO_SHOCKS);
+            SetUnderlyingScenariosDecoder.ShocksDecoder.sbeBlockLength(), 0, MAX_SCENARIO_SHOCKS);
         if (groupEnd < 0)
         {
             refuse(session, sequence, templateId, ResultCode.MALFORMED_MESSAGE, reason);
@@ -1456,12 +1471,17 @@ public final class IngressDecoder
 
     /**
      * Checks the one repeating group that follows a root block: its header and every entry lie inside the message,
-     * its entries are at least as long as this version's, and it holds 1 to {@code maxCount} entries.
+     * its entries are at least as long as this version's, and it holds {@code minCount} to {@code maxCount} entries.
      *
      * @return the index just past the group, or -1 with {@link #reason} set.
      */
     private int groupEnd(
-        final DirectBuffer buffer, final int groupHeader, final int end, final int minEntryLength, final int maxCount)
+        final DirectBuffer buffer,
+        final int groupHeader,
+        final int end,
+        final int minEntryLength,
+        final int minCount,
+        final int maxCount)
     {
         if (end - groupHeader < GROUP_HEADER_LENGTH)
         {
@@ -1476,9 +1496,10 @@ public final class IngressDecoder
                 .append(minEntryLength);
             return -1;
         }
-        if (count < 1 || count > maxCount)
+        if (count < minCount || count > maxCount)
         {
-            reason.set("repeating group must hold 1 to ").append(maxCount).append(" entries, held ").append(count);
+            reason.set("repeating group must hold ").append(minCount).append(" to ").append(maxCount)
+                .append(" entries, held ").append(count);
             return -1;
         }
         final long groupEnd = (long)groupHeader + GROUP_HEADER_LENGTH + (long)entryLength * count;

@@ -172,16 +172,16 @@ final class RiskCommandIngressTest
         assertEquals(70, create.poolAccountId());
         assertEquals(7, create.ownerMemberId());
 
-        send(session, oracle(2, 3, 30_000, 50_000, 2, MarkBasis.INDEX_PLUS_EMA_BASIS, 60_000, 8));
+        send(session, oracle(2, 3, 30_000, 50_000, 2, MarkBasis.INDEX_PLUS_EMA_BASIS, 60_000));
         final OracleParametersCommandDecoder oracle =
             new OracleParametersCommandDecoder().wrapAndApplyHeader(lastCommand(), 0, clusterHeader);
         assertEquals(OPERATOR, oracle.senderId());
         assertEquals(30_000, oracle.sourceAgeLimitMs());
         assertEquals(2, oracle.quorum());
         assertEquals(dev.backstop.sbe.cluster.MarkBasis.INDEX_PLUS_EMA_BASIS, oracle.markBasis());
-        assertEquals(8, oracle.maxSources());
+        assertEquals(60_000, oracle.emaWindowMs());
 
-        send(session, brackets(3, 3, new long[]{1_000, 5_000, 9_000}, new int[]{100_000, 150_000, 200_000},
+        send(session, brackets(3, 3, new long[]{1_000, 5_000, Long.MAX_VALUE}, new int[]{100_000, 150_000, 200_000},
             new int[]{50_000, 75_000, 100_000}));
         final MarginBracketsCommandDecoder brackets =
             new MarginBracketsCommandDecoder().wrapAndApplyHeader(lastCommand(), 0, clusterHeader);
@@ -192,7 +192,7 @@ final class RiskCommandIngressTest
         assertEquals(1_000, entries.notionalCap());
         entries.next();
         entries.next();
-        assertEquals(9_000, entries.notionalCap());
+        assertEquals(Long.MAX_VALUE, entries.notionalCap());
         assertEquals(200_000, entries.initialMarginPpm());
         assertEquals(100_000, entries.maintenanceMarginPpm());
         assertEquals(lastCommand().capacity(), brackets.limit(), "the whole message and nothing more");
@@ -241,21 +241,27 @@ final class RiskCommandIngressTest
 
         final ExchangeSession operator = logOn(OPERATOR, SenderRole.OPERATOR, "op");
         assertRefused(operator, createPool(1, 0, 7), ResultCode.INVALID_PARAMETER);
-        assertRefused(operator, oracle(1, 3, 0, 50_000, 1, MarkBasis.INDEX, 60_000, 8), ResultCode.INVALID_PARAMETER);
-        assertRefused(operator, oracle(1, 3, 30_000, 50_000, 9, MarkBasis.INDEX, 60_000, 8),
+        assertRefused(operator, oracle(1, 3, 0, 50_000, 1, MarkBasis.INDEX, 60_000), ResultCode.INVALID_PARAMETER);
+        assertRefused(operator, oracle(1, 3, 30_000, 50_000, 0, MarkBasis.INDEX, 60_000),
             ResultCode.INVALID_PARAMETER);
         assertRefused(operator, brackets(1, 3, new long[]{5_000, 1_000}, new int[]{100_000, 100_000},
             new int[]{50_000, 50_000}), ResultCode.INVALID_PARAMETER);
-        assertRefused(operator, brackets(1, 3, new long[]{5_000}, new int[]{40_000}, new int[]{50_000}),
+        assertRefused(operator, brackets(1, 3, new long[]{Long.MAX_VALUE}, new int[]{40_000}, new int[]{50_000}),
+            ResultCode.INVALID_PARAMETER);
+        assertRefused(operator, brackets(1, 3, new long[]{5_000}, new int[]{100_000}, new int[]{50_000}),
             ResultCode.INVALID_PARAMETER);
         assertRefused(operator, brackets(1, 3, new long[0], new int[0], new int[0]), ResultCode.MALFORMED_MESSAGE);
         assertRefused(operator, brackets(1, 3, new long[IngressDecoder.MAX_MARGIN_BRACKETS + 1],
             new int[IngressDecoder.MAX_MARGIN_BRACKETS + 1], new int[IngressDecoder.MAX_MARGIN_BRACKETS + 1]),
             ResultCode.MALFORMED_MESSAGE);
         assertRefused(operator, scenarios(1, 5, -1_000_000), ResultCode.INVALID_PARAMETER);
-        assertRefused(operator, openInterest(1, 3, 100, 0, 1_000), ResultCode.INVALID_PARAMETER);
-        assertRefused(operator, marginRate(1, 3, 40_000, 50_000, 0, 0), ResultCode.INVALID_PARAMETER);
-        assertRefused(operator, marginRate(1, 3, 100_000, 50_000, 120_000, 0), ResultCode.INVALID_PARAMETER);
+        assertRefused(operator, openInterest(1, 3, 100, 0), ResultCode.INVALID_PARAMETER);
+        assertRefused(operator, openInterest(1, 3, 500, 100), ResultCode.INVALID_PARAMETER);
+        assertRefused(operator, marginRate(1, 3, 40_000, 50_000, 0, 0, 10_000, 1_000), ResultCode.INVALID_PARAMETER);
+        assertRefused(operator, marginRate(1, 3, 100_000, 50_000, 120_000, 0, 10_000, 1_000),
+            ResultCode.INVALID_PARAMETER);
+        assertRefused(operator, marginRate(1, 3, 100_000, 50_000, 80_000, 40_000, 0, 1_000),
+            ResultCode.INVALID_PARAMETER);
         final int badMethod = marginMethod(1, 10, MarginMethod.PORTFOLIO);
         buffer.putByte(MessageHeaderEncoder.ENCODED_LENGTH + SetAccountMarginMethodEncoder.methodEncodingOffset(),
             (byte)7);
@@ -276,7 +282,7 @@ final class RiskCommandIngressTest
         assertEquals(ResultCode.MALFORMED_MESSAGE, handler.refusals.get(0).code);
 
         final int groupHeader = MessageHeaderEncoder.ENCODED_LENGTH + SetUnderlyingScenariosEncoder.BLOCK_LENGTH;
-        buffer.putShort(groupHeader + 2, (short)40, ByteOrder.LITTLE_ENDIAN);
+        buffer.putShort(groupHeader + 2, (short)(IngressDecoder.MAX_SCENARIO_SHOCKS + 1), ByteOrder.LITTLE_ENDIAN);
         assertRefused(operator, length, ResultCode.MALFORMED_MESSAGE);
         buffer.putShort(groupHeader + 2, (short)2, ByteOrder.LITTLE_ENDIAN);
         buffer.putShort(groupHeader, (short)2, ByteOrder.LITTLE_ENDIAN);
@@ -334,11 +340,12 @@ final class RiskCommandIngressTest
         requests.add(new Request("RequestPoolRedemption", Set.of(SenderRole.MEMBER, SenderRole.BLP),
             s -> redeem(s, 70, 30, 10)));
         requests.add(new Request("SetOracleParameters", operator,
-            s -> oracle(s, 3, 30_000, 50_000, 1, MarkBasis.INDEX, 60_000, 16)));
+            s -> oracle(s, 3, 30_000, 50_000, 1, MarkBasis.INDEX, 60_000)));
         requests.add(new Request("SetMarginBrackets", operator,
-            s -> brackets(s, 3, new long[]{1_000, 2_000}, new int[]{100_000, 120_000}, new int[]{50_000, 60_000})));
-        requests.add(new Request("SetOpenInterestScaling", operator, s -> openInterest(s, 3, 100, 10, 1_000)));
-        requests.add(new Request("SetMarginRate", operator, s -> marginRate(s, 3, 100_000, 50_000, 80_000, 40_000)));
+            s -> brackets(s, 3, new long[]{1_000, Long.MAX_VALUE}, new int[]{100_000, 120_000},
+                new int[]{50_000, 60_000})));
+        requests.add(new Request("SetOpenInterestScaling", operator, s -> openInterest(s, 3, 1_000, 9_000)));
+        requests.add(new Request("SetMarginRate", operator, s -> marginRate(s, 3, 100_000, 50_000, 80_000, 40_000, 10_000, 60_000)));
         requests.add(new Request("SetAccountMarginMethod", operator, s -> marginMethod(s, 10, MarginMethod.PORTFOLIO)));
         requests.add(new Request("SetUnderlyingScenarios", operator, s -> scenarios(s, 5, -100_000, 100_000)));
         requests.add(new Request("SetInstrumentUnderlying", operator, s -> underlying(s, 3, 5)));
@@ -457,11 +464,11 @@ final class RiskCommandIngressTest
 
     private int oracle(
         final long sequence, final int instrumentId, final long ageLimitMs, final int bandPpm, final int quorum,
-        final MarkBasis basis, final long emaWindowMs, final int maxSources)
+        final MarkBasis basis, final long emaWindowMs)
     {
         return length(new SetOracleParametersEncoder().wrapAndApplyHeader(buffer, 0, header)
             .sequence(sequence).instrumentId(instrumentId).sourceAgeLimitMs(ageLimitMs).exclusionBandPpm(bandPpm)
-            .quorum(quorum).markBasis(basis).emaWindowMs(emaWindowMs).maxSources(maxSources).encodedLength());
+            .quorum(quorum).markBasis(basis).emaWindowMs(emaWindowMs).encodedLength());
     }
 
     private int brackets(
@@ -477,21 +484,23 @@ final class RiskCommandIngressTest
         return length(encoder.encodedLength());
     }
 
-    private int openInterest(
-        final long sequence, final int instrumentId, final long baselineLots, final long stepLots, final int stepPpm)
+    private int openInterest(final long sequence, final int instrumentId, final long lower, final long upper)
     {
         return length(new SetOpenInterestScalingEncoder().wrapAndApplyHeader(buffer, 0, header)
-            .sequence(sequence).instrumentId(instrumentId).baselineLots(baselineLots).stepLots(stepLots)
-            .imrStepPpm(stepPpm).encodedLength());
+            .sequence(sequence).instrumentId(instrumentId).lowerCapNotional(lower).upperCapNotional(upper)
+            .encodedLength());
     }
 
     private int marginRate(
         final long sequence, final int instrumentId, final int initial, final int maintenance, final int initialFloor,
-        final int maintenanceFloor)
+        final int maintenanceFloor,
+        final int maxCutPerStepPpm,
+        final long stepIntervalMs)
     {
         return length(new SetMarginRateEncoder().wrapAndApplyHeader(buffer, 0, header)
             .sequence(sequence).instrumentId(instrumentId).initialMarginPpm(initial).maintenanceMarginPpm(maintenance)
-            .initialMarginFloorPpm(initialFloor).maintenanceMarginFloorPpm(maintenanceFloor).encodedLength());
+            .initialMarginFloorPpm(initialFloor).maintenanceMarginFloorPpm(maintenanceFloor)
+            .maxCutPerStepPpm(maxCutPerStepPpm).stepIntervalMs(stepIntervalMs).encodedLength());
     }
 
     private int marginMethod(final long sequence, final long accountId, final MarginMethod method)
