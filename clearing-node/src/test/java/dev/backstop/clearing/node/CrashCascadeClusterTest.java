@@ -160,7 +160,10 @@ class CrashCascadeClusterTest
             {
                 assertEquals(digest, report.digestHex(), "digest after a restart from the snapshot");
                 assertEquals(eventSequence, report.eventSequence());
-                assertTrue(cluster.service(report.memberId()).snapshotRecordsLoaded() > 0, "loaded the snapshot");
+            }
+            for (int i = 0; i < cluster.memberCount(); i++)
+            {
+                assertTrue(cluster.service(i).snapshotRecordsLoaded() > 0, "member " + i + " loaded the snapshot");
             }
             System.out.println("crash: wallTimeMs=" + (System.nanoTime() - startNs) / 1_000_000 + " digest=" + digest);
         }
