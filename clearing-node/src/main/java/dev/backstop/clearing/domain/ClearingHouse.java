@@ -1944,9 +1944,12 @@ public final class ClearingHouse
         {
             throw new IllegalStateException("position restored before its account: " + accountId);
         }
-        final Instrument instrument = requireInstrument(instrumentId);
         account.position(instrumentId, quantityLots, costBasis);
-        updateHolder(instrument, accountId, 0, quantityLots);
+        final Instrument instrument = instruments.get(instrumentId);
+        if (null != instrument)
+        {
+            updateHolder(instrument, accountId, 0, quantityLots);
+        }
     }
 
     /**
