@@ -11,15 +11,41 @@ import java.util.Arrays;
  * <p>
  * It lists instruments, opens margin accounts, takes deposits and withdrawals, novates trades (the CCP becomes
  * buyer to the seller and seller to the buyer, each side paying the instrument's fee to the CCP's fee account),
- * moves marks, and values every account at its marks. Every command carries the sender's idempotency key
- * (DESIGN.md section 6) and every step is reported to {@link ClearingEvents} with a gap-free event sequence.
+ * decides every price tick through each instrument's {@link PriceOracle}, values every account at its marks and
+ * margins it (DESIGN.md section 5 items 1 to 3): bracket margin with open-interest scaling and rate floors, or the
+ * portfolio method, per account. Every command carries the sender's idempotency key (DESIGN.md section 6) and every
+ * step is reported to {@link ClearingEvents} with a gap-free event sequence.
  * <p>
- * Money is conserved to the micro-unit: {@code Σ cash + Σ unrealised PnL + fee account == deposits − withdrawals}
- * at any marks, because every position has an equal and opposite one. Arithmetic is exact; a command whose
- * arithmetic would overflow is refused before anything changes.
+ * <b>Pre-trade checks.</b> An order reserves the initial margin it may add. The account's <em>order-inclusive
+ * requirement</em> is its initial margin computed with, in every instrument with open orders, the position replaced
+ * by the worse of {@code position + all open buys} and {@code position − all open sells} (the one with the larger
+ * absolute quantity, which for bracket margin is the one with the larger margin; the buy side on a tie), valued at
+ * the mark, plus the immediate loss if that side filled at its limits
+ * ({@code max(0, Σ buy lots × limit − buy lots × mark)} in value for buys, the mirror for sells). An order is
+ * accepted when equity covers the requirement with it; its reservation is the increase of the requirement it caused
+ * (never negative). A risk-reducing order (on the side that shrinks the position, not flipping it even with the other
+ * open orders of that side) is accepted without the check. A fill consumes the filled share of the order's
+ * reservation (rounded up, never more than is left); a cancel releases the rest. Reservations lower what may be
+ * withdrawn.
  * <p>
- * The class is deterministic: no clock, no randomness, and every iteration that decides an outcome or an output
- * order runs over sorted keys, never over hash order.
+ * <b>Trades.</b> A trade is refused if either side would be left with equity below its initial margin (positions
+ * only, at the mark after the trade) and the trade is not risk-reducing for that side (it shrinks the side's
+ * position without flipping it), with {@link Outcome#BELOW_INITIAL_MARGIN}; a side in a margin call or liquidation
+ * may only reduce ({@link Outcome#MARGIN_CALL_OPEN}, {@link Outcome#LIQUIDATION_OPEN}). The buyer is checked first.
+ * A fill against an order does not bypass the check: the reservation made the order's margin certain at the mark of
+ * the time; a later adverse move is the account's risk.
+ * <p>
+ * <b>Risk states.</b> After every change that can move an account (its trades, deposits and withdrawals, a mark move
+ * of an instrument it holds, a margin parameter change), the account is evaluated: equity below initial margin opens
+ * a margin call, equity back at or above it cures it (each an event with equity, margins and the cause), and equity
+ * below maintenance margin is handed to the liquidation engine ({@link LiquidationHooks}).
+ * <p>
+ * Money is conserved to the micro-unit: {@code Σ cash + Σ unrealised PnL + fee account + insurance fund ==
+ * deposits − withdrawals} at any marks, because every position has an equal and opposite one. Arithmetic is exact; a
+ * command whose arithmetic would overflow is refused before anything changes.
+ * <p>
+ * The class is deterministic: no clock (cluster time is passed in with {@link #advanceTime(long)}), no randomness,
+ * and every iteration that decides an outcome or an output order runs over sorted keys, never over hash order.
  */
 public final class ClearingHouse
 {
@@ -28,16 +54,31 @@ public final class ClearingHouse
      */
     public static final int TRADE_ID_CHUNK = 1024;
 
+    /**
+     * Most brackets one {@link #setMarginBrackets} command may carry.
+     */
+    public static final int MAX_MARGIN_BRACKETS = 8;
+
     private final ClearingEvents events;
+    private LiquidationHooks hooks = LiquidationHooks.NONE;
     private final Int2ObjectHashMap<Instrument> instruments = new Int2ObjectHashMap<>();
+    private int[] sortedInstrumentIds = new int[8];
+    private int instrumentCount;
     private final Long2ObjectHashMap<MarginAccount> accounts = new Long2ObjectHashMap<>();
     private final Long2ObjectHashMap<SenderSequence> senders = new Long2ObjectHashMap<>();
     private final Long2ObjectHashMap<LongHashSet> tradeIdsByExchange = new Long2ObjectHashMap<>();
+    private final Long2ObjectHashMap<OpenOrder> orders = new Long2ObjectHashMap<>();
+    private OpenOrder[] freeOrders = new OpenOrder[16];
+    private int freeOrderCount;
+    private final PortfolioMargin portfolioMargin = new PortfolioMargin();
 
     private long eventSequence;
     private long netDeposits;
     private long feeAccount;
     private long tradesCleared;
+    private long nowMs;
+    private long insuranceFund;
+    private long openDeficits;
 
     private boolean lastCommandReplayed;
     private SenderSequence commandSender;
@@ -48,6 +89,19 @@ public final class ClearingHouse
     private long fillQuantity;
     private long fillCostBasis;
     private long fillRealisedPnl;
+    private long lastBuyerRealisedPnl;
+    private long lastSellerRealisedPnl;
+
+    // Exposures an account is margined on (positions, or positions with open orders), sorted by instrument id.
+    private int exposureCount;
+    private int[] exposureInstrumentIds = new int[16];
+    private int[] exposureUnderlyingIds = new int[16];
+    private long[] exposureQuantities = new long[16];
+    private long[] exposureMarks = new long[16];
+    private long[] exposureTickValues = new long[16];
+
+    private long[] holderScratch = new long[64];
+    private boolean visitingHolders;
 
     /**
      * @param events receives every step the clearing house takes.
@@ -57,8 +111,75 @@ public final class ClearingHouse
         this.events = events;
     }
 
+    // ------------------------------------------------------------------------------------------------ time
+
     /**
-     * Lists an instrument (operator command).
+     * Moves the clearing house's clock to the cluster time of the command or timer about to be applied. Time never
+     * goes back: an earlier time is ignored.
+     *
+     * @param nowMs cluster time in ms.
+     */
+    public void advanceTime(final long nowMs)
+    {
+        if (nowMs > this.nowMs)
+        {
+            this.nowMs = nowMs;
+        }
+    }
+
+    /**
+     * @return the cluster time the clearing house was last advanced to.
+     */
+    public long nowMs()
+    {
+        return nowMs;
+    }
+
+    /**
+     * @return cluster time of the next time-driven work (a step of a margin-rate cut, a liquidation round, an
+     * auction step), {@link Long#MAX_VALUE} when nothing is due: the adapter schedules one timer there.
+     */
+    public long nextDeadlineMs()
+    {
+        long deadline = hooks.nextDeadlineMs();
+        for (int i = 0; i < instrumentCount; i++)
+        {
+            final Instrument instrument = instruments.get(sortedInstrumentIds[i]);
+            deadline = Math.min(deadline, instrument.initialMarginRate().nextStepDeadlineMs());
+            deadline = Math.min(deadline, instrument.maintenanceMarginRate().nextStepDeadlineMs());
+        }
+        return deadline;
+    }
+
+    /**
+     * Does the time-driven work due at {@code nowMs}: releases due steps of margin-rate cuts (instruments in id
+     * order, re-evaluating their holders), then the liquidation engine's work.
+     *
+     * @param nowMs cluster time of the timer.
+     */
+    public void onDeadline(final long nowMs)
+    {
+        advanceTime(nowMs);
+        for (int i = 0; i < instrumentCount; i++)
+        {
+            final Instrument instrument = instruments.get(sortedInstrumentIds[i]);
+            final boolean initialStepped = instrument.initialMarginRate().onDeadline(this.nowMs);
+            final boolean maintenanceStepped = instrument.maintenanceMarginRate().onDeadline(this.nowMs);
+            if (initialStepped || maintenanceStepped)
+            {
+                instrument.rebuildEffectiveBrackets();
+                publishMarginRates(instrument);
+                evaluateHolders(instrument, RiskCause.MARGIN_RATE_STEP);
+            }
+        }
+        hooks.onDeadline(this.nowMs);
+    }
+
+    // ------------------------------------------------------------------------------------------------ listing
+
+    /**
+     * Lists an instrument (operator command). It starts with one margin bracket at the listed IMR/MMR, rate floors at
+     * those rates, no open-interest scaling, the default oracle parameters and itself as its underlying.
      *
      * @return the outcome.
      */
@@ -95,7 +216,7 @@ public final class ClearingHouse
         final Instrument instrument = new Instrument(
             instrumentId, symbol, initialMarginPpm, maintenanceMarginPpm, tradeFeePpm, tickSizeMicros, lotSizeMicros,
             tickValue);
-        instruments.put(instrumentId, instrument);
+        addInstrument(instrument);
         events.onInstrumentListed(++eventSequence, instrument);
 
         return complete(Outcome.ACCEPTED);
@@ -128,8 +249,10 @@ public final class ClearingHouse
         return complete(Outcome.ACCEPTED);
     }
 
+    // ------------------------------------------------------------------------------------------------ collateral
+
     /**
-     * Deposits cash collateral into an account.
+     * Deposits cash collateral into an account; it may cure a margin call.
      *
      * @return the outcome.
      */
@@ -167,12 +290,14 @@ public final class ClearingHouse
         account.cash(cashAfter);
         netDeposits = netDepositsAfter;
         events.onCollateralMoved(++eventSequence, accountId, true, amount, cashAfter, equityAfter);
+        evaluate(account, RiskCause.DEPOSIT);
 
         return complete(Outcome.ACCEPTED);
     }
 
     /**
-     * Withdraws cash collateral. Never takes the account's cash below zero nor its equity below initial margin.
+     * Withdraws cash collateral. Never takes the account's cash below zero nor its equity below initial margin plus
+     * the margin reserved by its open orders; nothing leaves an account in liquidation or bankrupt.
      *
      * @return the outcome.
      */
@@ -192,6 +317,10 @@ public final class ClearingHouse
         {
             return complete(Outcome.UNKNOWN_ACCOUNT);
         }
+        if (inLiquidation(account))
+        {
+            return complete(Outcome.LIQUIDATION_OPEN);
+        }
         if (amount > account.cash())
         {
             return complete(Outcome.INSUFFICIENT_CASH);
@@ -201,7 +330,7 @@ public final class ClearingHouse
         try
         {
             equityAfter = Math.subtractExact(equity(account), amount);
-            if (equityAfter < initialMargin(account))
+            if (equityAfter < Math.addExact(initialMargin(account), account.reservedMargin()))
             {
                 return complete(Outcome.BELOW_INITIAL_MARGIN);
             }
@@ -215,16 +344,17 @@ public final class ClearingHouse
         account.cash(cashAfter);
         netDeposits -= amount;
         events.onCollateralMoved(++eventSequence, accountId, false, amount, cashAfter, equityAfter);
+        evaluate(account, RiskCause.WITHDRAWAL);
 
         return complete(Outcome.ACCEPTED);
     }
 
+    // ------------------------------------------------------------------------------------------------ trades
+
     /**
-     * Novates an executed trade: the buyer's account goes long and the seller's short by the quantity at the price,
-     * each pays the instrument's fee (rounded up) to the fee account, and whatever either side closed is realised
-     * into its cash. A venue trade id already cleared for this exchange is a duplicate and changes nothing.
+     * Novates an executed trade that was not placed through pre-checked orders; see
+     * {@link #clearTrade(long, long, long, int, long, long, long, long, long, long)}.
      *
-     * @param senderId the exchange that executed the trade.
      * @return the outcome.
      */
     public Outcome clearTrade(
@@ -236,6 +366,36 @@ public final class ClearingHouse
         final long sellAccountId,
         final long priceTicks,
         final long quantityLots)
+    {
+        return clearTrade(
+            senderId, sequence, venueTradeId, instrumentId, buyAccountId, sellAccountId, priceTicks, quantityLots, 0, 0);
+    }
+
+    /**
+     * Novates an executed trade: the buyer's account goes long and the seller's short by the quantity at the price,
+     * each pays the instrument's fee (rounded up) to the fee account, and whatever either side closed is realised
+     * into its cash. A venue trade id already cleared for this exchange is a duplicate and changes nothing. The
+     * margin rules are in the class comment. Each order id, when not 0, must be an open order of that side's account
+     * in the instrument on that side ({@link Outcome#UNKNOWN_ORDER}), with at least the quantity left
+     * ({@link Outcome#INVALID_QUANTITY}) and a limit the price respects ({@link Outcome#INVALID_PRICE}); the fill
+     * consumes its reservation.
+     *
+     * @param senderId    the exchange that executed the trade.
+     * @param buyOrderId  the buyer's pre-checked order, 0 for none.
+     * @param sellOrderId the seller's pre-checked order, 0 for none.
+     * @return the outcome.
+     */
+    public Outcome clearTrade(
+        final long senderId,
+        final long sequence,
+        final long venueTradeId,
+        final int instrumentId,
+        final long buyAccountId,
+        final long sellAccountId,
+        final long priceTicks,
+        final long quantityLots,
+        final long buyOrderId,
+        final long sellOrderId)
     {
         final Outcome admission = admit(senderId, sequence, CommandType.TRADE);
         if (null != admission)
@@ -271,44 +431,62 @@ public final class ClearingHouse
         {
             return complete(Outcome.INVALID_PRICE);
         }
+        final OpenOrder buyOrder = 0 == buyOrderId ? null : orders.get(buyOrderId);
+        final OpenOrder sellOrder = 0 == sellOrderId ? null : orders.get(sellOrderId);
+        final Outcome buyOrderCheck = checkFill(buyOrderId, buyOrder, buyAccountId, instrumentId, true,
+            quantityLots, priceTicks);
+        if (null != buyOrderCheck)
+        {
+            return complete(buyOrderCheck);
+        }
+        final Outcome sellOrderCheck = checkFill(sellOrderId, sellOrder, sellAccountId, instrumentId, false,
+            quantityLots, priceTicks);
+        if (null != sellOrderCheck)
+        {
+            return complete(sellOrderCheck);
+        }
 
         final long tickValue = instrument.tickValue();
         final int buyerIndex = buyer.indexOf(instrumentId);
         final int sellerIndex = seller.indexOf(instrumentId);
         final long buyerQuantityBefore = buyerIndex >= 0 ? buyer.quantityAt(buyerIndex) : 0;
+        final long buyerCostBefore = buyerIndex >= 0 ? buyer.costBasisAt(buyerIndex) : 0;
         final long sellerQuantityBefore = sellerIndex >= 0 ? seller.quantityAt(sellerIndex) : 0;
+        final long sellerCostBefore = sellerIndex >= 0 ? seller.costBasisAt(sellerIndex) : 0;
+        final long buyerCashBefore = buyer.cash();
+        final long sellerCashBefore = seller.cash();
+        final long markBefore = instrument.markPriceTicks();
+        final long openInterestBefore = instrument.openInterestLots();
 
         final long fee;
         final long buyerQuantity, buyerCostBasis, buyerRealised, buyerCash;
         final long sellerQuantity, sellerCostBasis, sellerRealised, sellerCash;
         final long feeAccountAfter, openInterestAfter;
+        final long markAfter = 0 == markBefore ? priceTicks : markBefore;
         try
         {
             fee = Money.ppmRoundedUp(Money.value(quantityLots, priceTicks, tickValue), instrument.tradeFeePpm());
 
-            fill(buyerQuantityBefore, buyerIndex >= 0 ? buyer.costBasisAt(buyerIndex) : 0,
-                quantityLots, priceTicks, tickValue);
+            fill(buyerQuantityBefore, buyerCostBefore, quantityLots, priceTicks, tickValue);
             buyerQuantity = fillQuantity;
             buyerCostBasis = fillCostBasis;
             buyerRealised = fillRealisedPnl;
-            buyerCash = Math.subtractExact(Math.addExact(buyer.cash(), buyerRealised), fee);
+            buyerCash = Math.subtractExact(Math.addExact(buyerCashBefore, buyerRealised), fee);
 
-            fill(sellerQuantityBefore, sellerIndex >= 0 ? seller.costBasisAt(sellerIndex) : 0,
-                -quantityLots, priceTicks, tickValue);
+            fill(sellerQuantityBefore, sellerCostBefore, -quantityLots, priceTicks, tickValue);
             sellerQuantity = fillQuantity;
             sellerCostBasis = fillCostBasis;
             sellerRealised = fillRealisedPnl;
-            sellerCash = Math.subtractExact(Math.addExact(seller.cash(), sellerRealised), fee);
+            sellerCash = Math.subtractExact(Math.addExact(sellerCashBefore, sellerRealised), fee);
 
             feeAccountAfter = Math.addExact(feeAccount, Math.multiplyExact(fee, 2));
             // Net the two sides' changes first: moving long lots between accounts leaves open interest unchanged.
             openInterestAfter = Math.addExact(
-                instrument.openInterestLots(),
+                openInterestBefore,
                 Math.addExact(
                     longSide(buyerQuantity) - longSide(buyerQuantityBefore),
                     longSide(sellerQuantity) - longSide(sellerQuantityBefore)));
             // Every position must stay valuable at the mark, as a tick guarantees for the marks it accepts.
-            final long markAfter = 0 == instrument.markPriceTicks() ? priceTicks : instrument.markPriceTicks();
             Money.value(openInterestAfter, markAfter, tickValue);
         }
         catch (final ArithmeticException ex)
@@ -316,37 +494,98 @@ public final class ClearingHouse
             return complete(Outcome.ARITHMETIC_OVERFLOW);
         }
 
+        // Apply, check both sides' margin on the books as they would be, and put everything back on a refusal: the
+        // margin methods then need no second, hypothetical code path.
         buyer.position(instrumentId, buyerQuantity, buyerCostBasis);
         buyer.cash(buyerCash);
         seller.position(instrumentId, sellerQuantity, sellerCostBasis);
         seller.cash(sellerCash);
-        feeAccount = feeAccountAfter;
         instrument.openInterestLots(openInterestAfter);
+        instrument.markPriceTicks(markAfter);
+
+        Outcome refusal = checkSideAfterTrade(buyer, buyerQuantityBefore, quantityLots);
+        if (null == refusal)
+        {
+            refusal = checkSideAfterTrade(seller, sellerQuantityBefore, -quantityLots);
+        }
+        if (null != refusal)
+        {
+            buyer.position(instrumentId, buyerQuantityBefore, buyerCostBefore);
+            buyer.cash(buyerCashBefore);
+            seller.position(instrumentId, sellerQuantityBefore, sellerCostBefore);
+            seller.cash(sellerCashBefore);
+            instrument.openInterestLots(openInterestBefore);
+            instrument.markPriceTicks(markBefore);
+            return complete(refusal);
+        }
+
+        updateHolder(instrument, buyAccountId, buyerQuantityBefore, buyerQuantity);
+        updateHolder(instrument, sellAccountId, sellerQuantityBefore, sellerQuantity);
+        feeAccount = feeAccountAfter;
         tradesCleared++;
         clearedTradeIds(senderId).add(venueTradeId);
+        instrument.oracle().onTrade(priceTicks, nowMs);
 
-        if (0 == instrument.markPriceTicks())
+        if (0 == markBefore)
         {
-            // Until the first price tick the last trade is the only price there is (DESIGN.md 5.1: "last trade").
-            instrument.markPriceTicks(priceTicks);
-            events.onMarkPriceUpdated(++eventSequence, instrumentId, 0, priceTicks, 0, priceTicks);
+            // Until the first accepted tick the last trade is the only price there is (DESIGN.md 5.1: "last trade").
+            final PriceOracle oracle = instrument.oracle();
+            events.onMarkPriceUpdated(
+                ++eventSequence, instrumentId, 0, priceTicks, TickDecision.ACCEPTED, 0, priceTicks,
+                oracle.indexPriceTicks(), oracle.freshSourceCount(), 0);
         }
         events.onTradeCleared(
             ++eventSequence, senderId, venueTradeId, instrumentId, buyAccountId, sellAccountId, priceTicks,
             quantityLots, fee, fee, buyerRealised, sellerRealised);
+        consumeReservation(buyOrder, instrument, quantityLots);
+        consumeReservation(sellOrder, instrument, quantityLots);
+
+        if (0 == markBefore)
+        {
+            hooks.onMarkPrice(instrumentId, markAfter, nowMs);
+        }
+        evaluate(buyer, RiskCause.TRADE);
+        evaluate(seller, RiskCause.TRADE);
+        if (!instrument.openInterestScaling().isOff() && openInterestAfter != openInterestBefore)
+        {
+            // The IMR of every holder moved with the open interest (the two sides again: evaluation is idempotent).
+            evaluateHolders(instrument, RiskCause.TRADE);
+        }
 
         return complete(Outcome.ACCEPTED);
     }
 
+    // ------------------------------------------------------------------------------------------------ prices
+
     /**
-     * Applies a price tick from one source; the mark follows it (the full oracle with quorum and exclusion is
-     * DESIGN.md 5.1, a later refinement). A price whose value at the instrument's open interest would overflow is
-     * refused, which keeps every account's valuation exact.
+     * Applies a price tick observed now; see {@link #applyPriceTick(long, long, int, int, long, long)}.
      *
      * @return the outcome.
      */
     public Outcome applyPriceTick(
         final long senderId, final long sequence, final int instrumentId, final int sourceId, final long priceTicks)
+    {
+        return applyPriceTick(senderId, sequence, instrumentId, sourceId, priceTicks, nowMs);
+    }
+
+    /**
+     * Applies a price tick from one source through the instrument's {@link PriceOracle}: every tick gets a decision
+     * (accepted, stale, excluded, below quorum), published with the index, the fresh source count and the median it
+     * was compared with; the mark moves only on an accepted tick. A tick the oracle cannot take (price not positive,
+     * a new source beyond the oracle's maximum) is refused, as is a price whose value at the instrument's open
+     * interest would overflow, which keeps every account's valuation exact. When the mark moves, every holder of the
+     * instrument is re-evaluated (in account id order).
+     *
+     * @param sourceTimeMs when the source observed the price, in cluster-time ms.
+     * @return the outcome: {@link Outcome#ACCEPTED} whatever the decision, when the tick was decided.
+     */
+    public Outcome applyPriceTick(
+        final long senderId,
+        final long sequence,
+        final int instrumentId,
+        final int sourceId,
+        final long priceTicks,
+        final long sourceTimeMs)
     {
         final Outcome admission = admit(senderId, sequence, CommandType.PRICE_TICK);
         if (null != admission)
@@ -362,6 +601,12 @@ public final class ClearingHouse
         {
             return complete(Outcome.INVALID_PRICE);
         }
+        final PriceOracle oracle = instrument.oracle();
+        final Outcome check = oracle.checkTick(sourceId, priceTicks);
+        if (check != Outcome.ACCEPTED)
+        {
+            return complete(check);
+        }
         try
         {
             Money.value(instrument.openInterestLots(), priceTicks, instrument.tickValue());
@@ -371,10 +616,491 @@ public final class ClearingHouse
             return complete(Outcome.ARITHMETIC_OVERFLOW);
         }
 
+        final TickDecision decision = oracle.onTick(sourceId, priceTicks, sourceTimeMs, nowMs);
         final long previousMark = instrument.markPriceTicks();
-        instrument.markPriceTicks(priceTicks);
-        events.onMarkPriceUpdated(++eventSequence, instrumentId, sourceId, priceTicks, previousMark, priceTicks);
+        long mark = previousMark;
+        if (TickDecision.ACCEPTED == decision && oracle.markPriceTicks() > 0 && fitsAtOpenInterest(
+            instrument, oracle.markPriceTicks()))
+        {
+            mark = oracle.markPriceTicks();
+        }
+        instrument.markPriceTicks(mark);
+        events.onMarkPriceUpdated(
+            ++eventSequence, instrumentId, sourceId, priceTicks, decision, previousMark, mark,
+            oracle.indexPriceTicks(), oracle.freshSourceCount(), oracle.othersMedianTicks());
 
+        if (mark != previousMark)
+        {
+            hooks.onMarkPrice(instrumentId, mark, nowMs);
+            evaluateHolders(instrument, RiskCause.MARK_PRICE);
+        }
+
+        return complete(Outcome.ACCEPTED);
+    }
+
+    // ------------------------------------------------------------------------------------------------ orders
+
+    /**
+     * Checks an order before it reaches a venue's book and reserves the initial margin it may add (the rule is in the
+     * class comment).
+     *
+     * @param orderId         the order's id, positive and unique among open orders.
+     * @param buy             true for a buy order.
+     * @param lots            quantity in lots, positive.
+     * @param limitPriceTicks limit price in ticks, positive.
+     * @return {@link Outcome#ACCEPTED}; {@link Outcome#BELOW_INITIAL_MARGIN} when equity does not cover the
+     * order-inclusive requirement; {@link Outcome#MARGIN_CALL_OPEN} or {@link Outcome#LIQUIDATION_OPEN} for a
+     * risk-increasing order of an account in a margin call or liquidation; {@link Outcome#NO_MARK_PRICE} before the
+     * instrument has a mark; {@link Outcome#ORDER_EXISTS}, {@link Outcome#INVALID_PARAMETER} (order id),
+     * {@link Outcome#INVALID_QUANTITY}, {@link Outcome#INVALID_PRICE}, unknown instrument or account.
+     */
+    public Outcome submitOrder(
+        final long senderId,
+        final long sequence,
+        final long orderId,
+        final long accountId,
+        final int instrumentId,
+        final boolean buy,
+        final long lots,
+        final long limitPriceTicks)
+    {
+        final Outcome admission = admit(senderId, sequence, CommandType.SUBMIT_ORDER);
+        if (null != admission)
+        {
+            return admission;
+        }
+        if (orderId <= 0)
+        {
+            return complete(Outcome.INVALID_PARAMETER);
+        }
+        if (orders.containsKey(orderId))
+        {
+            return complete(Outcome.ORDER_EXISTS);
+        }
+        final Instrument instrument = instruments.get(instrumentId);
+        if (null == instrument)
+        {
+            return complete(Outcome.UNKNOWN_INSTRUMENT);
+        }
+        final MarginAccount account = accounts.get(accountId);
+        if (null == account)
+        {
+            return complete(Outcome.UNKNOWN_ACCOUNT);
+        }
+        if (lots <= 0)
+        {
+            return complete(Outcome.INVALID_QUANTITY);
+        }
+        if (limitPriceTicks <= 0)
+        {
+            return complete(Outcome.INVALID_PRICE);
+        }
+        if (0 == instrument.markPriceTicks())
+        {
+            return complete(Outcome.NO_MARK_PRICE);
+        }
+
+        final long position = account.quantityOf(instrumentId);
+        final int exposureIndex = account.orderExposureIndexOf(instrumentId);
+        final long sameSideLots = exposureIndex < 0 ? 0 :
+            buy ? account.openBuyLotsAt(exposureIndex) : account.openSellLotsAt(exposureIndex);
+        final long sameSideValue = exposureIndex < 0 ? 0 :
+            buy ? account.openBuyLimitValueAt(exposureIndex) : account.openSellLimitValueAt(exposureIndex);
+        final long limitValue;
+        try
+        {
+            limitValue = Money.value(lots, limitPriceTicks, instrument.tickValue());
+            Math.addExact(sameSideLots, lots);
+            Math.addExact(sameSideValue, limitValue);
+        }
+        catch (final ArithmeticException ex)
+        {
+            return complete(Outcome.ARITHMETIC_OVERFLOW);
+        }
+        final boolean reducing = buy ?
+            position < 0 && sameSideLots + lots <= -position :
+            position > 0 && sameSideLots + lots <= position;
+        if (!reducing && account.riskState().restrictsRisk())
+        {
+            return complete(riskStateRefusal(account));
+        }
+
+        final long requirementBefore;
+        final long requirementAfter;
+        final long equity;
+        try
+        {
+            requirementBefore = orderInclusiveRequirement(account);
+            account.addOrderExposure(instrumentId, buy, lots, limitValue, 0, 0);
+            try
+            {
+                requirementAfter = orderInclusiveRequirement(account);
+                equity = equity(account);
+            }
+            finally
+            {
+                account.addOrderExposure(instrumentId, buy, -lots, -limitValue, 0, 0);
+            }
+        }
+        catch (final ArithmeticException ex)
+        {
+            return complete(Outcome.ARITHMETIC_OVERFLOW);
+        }
+        if (!reducing && equity < requirementAfter)
+        {
+            return complete(Outcome.BELOW_INITIAL_MARGIN);
+        }
+
+        final long reservation = Math.max(0, requirementAfter - requirementBefore);
+        final long reservedAfter;
+        try
+        {
+            reservedAfter = Math.addExact(account.reservedMargin(), reservation);
+        }
+        catch (final ArithmeticException ex)
+        {
+            return complete(Outcome.ARITHMETIC_OVERFLOW);
+        }
+        account.addOrderExposure(instrumentId, buy, lots, limitValue, reservation, 1);
+        final OpenOrder order = newOrder();
+        order.set(orderId, accountId, instrumentId, buy, lots, limitPriceTicks, reservation);
+        orders.put(orderId, order);
+        events.onOrderAccepted(
+            ++eventSequence, orderId, accountId, instrumentId, buy, lots, limitPriceTicks, reservation, reservedAfter);
+
+        return complete(Outcome.ACCEPTED);
+    }
+
+    /**
+     * Cancels an open order and releases its reservation.
+     *
+     * @return {@link Outcome#ACCEPTED} or {@link Outcome#UNKNOWN_ORDER}.
+     */
+    public Outcome cancelOrder(final long senderId, final long sequence, final long orderId)
+    {
+        final Outcome admission = admit(senderId, sequence, CommandType.CANCEL_ORDER);
+        if (null != admission)
+        {
+            return admission;
+        }
+        final OpenOrder order = 0 == orderId ? null : orders.get(orderId);
+        if (null == order)
+        {
+            return complete(Outcome.UNKNOWN_ORDER);
+        }
+        releaseOrder(order);
+        return complete(Outcome.ACCEPTED);
+    }
+
+    /**
+     * @param orderId order id.
+     * @return the open order, null when none is open with that id. Instances are reused: do not keep it.
+     */
+    public OpenOrder order(final long orderId)
+    {
+        return orders.get(orderId);
+    }
+
+    /**
+     * @return number of open orders.
+     */
+    public int openOrderCount()
+    {
+        return orders.size();
+    }
+
+    // ------------------------------------------------------------------------------------------------ parameters
+
+    /**
+     * Sets an instrument's oracle parameters (operator command); they apply from the next tick.
+     *
+     * @param sourceAgeLimitMs  age after which a source's last tick no longer counts, 1 ms .. 1 day.
+     * @param exclusionBandPpm  distance from the others' median beyond which a source is excluded, 1 .. 1e6 ppm.
+     * @param quorum            fresh, counted sources needed for the mark to move, 1 .. max sources.
+     * @param markBasisCode     {@link MarkBasis#code()}.
+     * @param emaWindowMs       window of the basis EMA, 1 ms .. 1 day.
+     * @return the outcome; {@link Outcome#INVALID_PARAMETER} with nothing changed when any is out of range.
+     */
+    public Outcome setOracleParameters(
+        final long senderId,
+        final long sequence,
+        final int instrumentId,
+        final long sourceAgeLimitMs,
+        final int exclusionBandPpm,
+        final int quorum,
+        final int markBasisCode,
+        final long emaWindowMs)
+    {
+        final Outcome admission = admit(senderId, sequence, CommandType.SET_ORACLE_PARAMETERS);
+        if (null != admission)
+        {
+            return admission;
+        }
+        final Instrument instrument = instruments.get(instrumentId);
+        if (null == instrument)
+        {
+            return complete(Outcome.UNKNOWN_INSTRUMENT);
+        }
+        final OracleParameters parameters = instrument.oracleParameters();
+        final Outcome outcome = parameters.set(
+            sourceAgeLimitMs, exclusionBandPpm, quorum, MarkBasis.fromCode(markBasisCode), emaWindowMs,
+            parameters.maxSources());
+        if (outcome != Outcome.ACCEPTED)
+        {
+            return complete(outcome);
+        }
+        events.onRiskParametersChanged(++eventSequence, CommandType.SET_ORACLE_PARAMETERS, instrumentId, 0);
+        return complete(Outcome.ACCEPTED);
+    }
+
+    /**
+     * Replaces an instrument's margin brackets (operator command). Each rate applies no lower than the effective
+     * rate of the instrument's floor ({@link #setMarginRate}), so a cut below it waits for the floor's release.
+     *
+     * @param count                1 .. {@link #MAX_MARGIN_BRACKETS} brackets read from the arrays.
+     * @param capsNotional         ascending notional caps in micro-units, the last {@link Long#MAX_VALUE}.
+     * @param initialMarginPpm     IMR per bracket, non-decreasing.
+     * @param maintenanceMarginPpm MMR per bracket, non-decreasing, {@code 0 < MMR <= IMR}.
+     * @return the outcome.
+     */
+    public Outcome setMarginBrackets(
+        final long senderId,
+        final long sequence,
+        final int instrumentId,
+        final int count,
+        final long[] capsNotional,
+        final int[] initialMarginPpm,
+        final int[] maintenanceMarginPpm)
+    {
+        final Outcome admission = admit(senderId, sequence, CommandType.SET_MARGIN_BRACKETS);
+        if (null != admission)
+        {
+            return admission;
+        }
+        final Instrument instrument = instruments.get(instrumentId);
+        if (null == instrument)
+        {
+            return complete(Outcome.UNKNOWN_INSTRUMENT);
+        }
+        if (count > MAX_MARGIN_BRACKETS)
+        {
+            return complete(Outcome.INVALID_PARAMETER);
+        }
+        final Outcome outcome = instrument.marginBrackets().set(
+            count, capsNotional, initialMarginPpm, maintenanceMarginPpm);
+        if (outcome != Outcome.ACCEPTED)
+        {
+            return complete(outcome);
+        }
+        instrument.rebuildEffectiveBrackets();
+        events.onRiskParametersChanged(++eventSequence, CommandType.SET_MARGIN_BRACKETS, instrumentId, 0);
+        evaluateHolders(instrument, RiskCause.MARGIN_PARAMETERS);
+        return complete(Outcome.ACCEPTED);
+    }
+
+    /**
+     * Sets how an instrument's IMR rises with its open interest (operator command; see
+     * {@link OpenInterestScaling}).
+     *
+     * @param lowerCapNotional open interest in micro-units at mark up to which the IMR is unscaled.
+     * @param upperCapNotional open interest at and above which the IMR is 100%; 0 turns scaling off.
+     * @return the outcome.
+     */
+    public Outcome setOpenInterestScaling(
+        final long senderId,
+        final long sequence,
+        final int instrumentId,
+        final long lowerCapNotional,
+        final long upperCapNotional)
+    {
+        final Outcome admission = admit(senderId, sequence, CommandType.SET_OPEN_INTEREST_SCALING);
+        if (null != admission)
+        {
+            return admission;
+        }
+        final Instrument instrument = instruments.get(instrumentId);
+        if (null == instrument)
+        {
+            return complete(Outcome.UNKNOWN_INSTRUMENT);
+        }
+        final Outcome outcome = instrument.openInterestScaling().set(lowerCapNotional, upperCapNotional);
+        if (outcome != Outcome.ACCEPTED)
+        {
+            return complete(outcome);
+        }
+        events.onRiskParametersChanged(++eventSequence, CommandType.SET_OPEN_INTEREST_SCALING, instrumentId, 0);
+        evaluateHolders(instrument, RiskCause.MARGIN_PARAMETERS);
+        return complete(Outcome.ACCEPTED);
+    }
+
+    /**
+     * Asks for new margin rates through the anti-procyclicality floors (operator command; see
+     * {@link MarginRateFloor}): a raise applies at once, a cut is released in steps of at most
+     * {@code maxCutPerStepPpm} every {@code stepIntervalMs} on cluster timers, and no rate goes below its floor.
+     * Every bracket's rate applies no lower than the effective rate. The floors and step are set first, then the
+     * targets.
+     *
+     * @param targetInitialMarginPpm     IMR asked for, {@code floorInitial .. 1e6}.
+     * @param targetMaintenanceMarginPpm MMR asked for, {@code floorMaintenance .. targetInitial}, positive.
+     * @param floorInitialMarginPpm      lowest the IMR may ever be.
+     * @param floorMaintenanceMarginPpm  lowest the MMR may ever be.
+     * @param maxCutPerStepPpm           largest cut released at one step, {@code 1 .. 1e6}.
+     * @param stepIntervalMs             cluster time between steps, positive.
+     * @return the outcome; {@link Outcome#INVALID_PARAMETER} with nothing changed when any is out of range.
+     */
+    public Outcome setMarginRate(
+        final long senderId,
+        final long sequence,
+        final int instrumentId,
+        final int targetInitialMarginPpm,
+        final int targetMaintenanceMarginPpm,
+        final int floorInitialMarginPpm,
+        final int floorMaintenanceMarginPpm,
+        final int maxCutPerStepPpm,
+        final long stepIntervalMs)
+    {
+        final Outcome admission = admit(senderId, sequence, CommandType.SET_MARGIN_RATE);
+        if (null != admission)
+        {
+            return admission;
+        }
+        final Instrument instrument = instruments.get(instrumentId);
+        if (null == instrument)
+        {
+            return complete(Outcome.UNKNOWN_INSTRUMENT);
+        }
+        if (targetMaintenanceMarginPpm <= 0 || targetMaintenanceMarginPpm > targetInitialMarginPpm ||
+            targetInitialMarginPpm > Money.PPM ||
+            floorInitialMarginPpm < 0 || floorInitialMarginPpm > targetInitialMarginPpm ||
+            floorMaintenanceMarginPpm < 0 || floorMaintenanceMarginPpm > targetMaintenanceMarginPpm ||
+            maxCutPerStepPpm <= 0 || maxCutPerStepPpm > Money.PPM || stepIntervalMs <= 0)
+        {
+            return complete(Outcome.INVALID_PARAMETER);
+        }
+        final MarginRateFloor initialRate = instrument.initialMarginRate();
+        final MarginRateFloor maintenanceRate = instrument.maintenanceMarginRate();
+        final Outcome outcome = firstRefusal(
+            initialRate.setFloor(floorInitialMarginPpm, maxCutPerStepPpm, stepIntervalMs),
+            maintenanceRate.setFloor(floorMaintenanceMarginPpm, maxCutPerStepPpm, stepIntervalMs),
+            initialRate.setTarget(targetInitialMarginPpm, nowMs),
+            maintenanceRate.setTarget(targetMaintenanceMarginPpm, nowMs));
+        if (outcome != Outcome.ACCEPTED)
+        {
+            // Unreachable after the checks above; say so loudly rather than leave the rates half set.
+            throw new IllegalStateException("margin rate refused after validation: " + outcome);
+        }
+        instrument.rebuildEffectiveBrackets();
+        publishMarginRates(instrument);
+        evaluateHolders(instrument, RiskCause.MARGIN_PARAMETERS);
+        return complete(Outcome.ACCEPTED);
+    }
+
+    /**
+     * Chooses how an account is margined (operator command).
+     *
+     * @param marginMethodCode {@link MarginMethod#code()}.
+     * @return the outcome.
+     */
+    public Outcome setAccountMarginMethod(
+        final long senderId, final long sequence, final long accountId, final int marginMethodCode)
+    {
+        final Outcome admission = admit(senderId, sequence, CommandType.SET_ACCOUNT_MARGIN_METHOD);
+        if (null != admission)
+        {
+            return admission;
+        }
+        final MarginAccount account = accounts.get(accountId);
+        if (null == account)
+        {
+            return complete(Outcome.UNKNOWN_ACCOUNT);
+        }
+        final MarginMethod method = MarginMethod.fromCode(marginMethodCode);
+        if (null == method)
+        {
+            return complete(Outcome.INVALID_PARAMETER);
+        }
+        final MarginMethod previous = account.marginMethod();
+        account.marginMethod(method);
+        try
+        {
+            initialMargin(account);
+            maintenanceMargin(account);
+        }
+        catch (final ArithmeticException ex)
+        {
+            account.marginMethod(previous);
+            return complete(Outcome.ARITHMETIC_OVERFLOW);
+        }
+        events.onRiskParametersChanged(++eventSequence, CommandType.SET_ACCOUNT_MARGIN_METHOD, 0, accountId);
+        evaluate(account, RiskCause.MARGIN_PARAMETERS);
+        return complete(Outcome.ACCEPTED);
+    }
+
+    /**
+     * Sets the scenario grid of one underlying for the portfolio method (operator command; see
+     * {@link PortfolioMargin}). Every portfolio-margined account is re-evaluated, in account id order.
+     *
+     * @param underlyingId the underlying, positive.
+     * @param count        number of shocks read from the array, 1 .. {@link PortfolioMargin#MAX_SCENARIOS}.
+     * @param shocksPpm    price shocks in ppm.
+     * @return the outcome.
+     */
+    public Outcome setUnderlyingScenarios(
+        final long senderId, final long sequence, final int underlyingId, final int count, final int[] shocksPpm)
+    {
+        final Outcome admission = admit(senderId, sequence, CommandType.SET_UNDERLYING_SCENARIOS);
+        if (null != admission)
+        {
+            return admission;
+        }
+        if (underlyingId <= 0)
+        {
+            return complete(Outcome.INVALID_PARAMETER);
+        }
+        final Outcome outcome = portfolioMargin.scenarios(underlyingId, count, shocksPpm);
+        if (outcome != Outcome.ACCEPTED)
+        {
+            return complete(outcome);
+        }
+        events.onRiskParametersChanged(++eventSequence, CommandType.SET_UNDERLYING_SCENARIOS, underlyingId, 0);
+        for (final long accountId : sortedKeys(accounts))
+        {
+            final MarginAccount account = accounts.get(accountId);
+            if (account.marginMethod() == MarginMethod.PORTFOLIO)
+            {
+                evaluate(account, RiskCause.MARGIN_PARAMETERS);
+            }
+        }
+        return complete(Outcome.ACCEPTED);
+    }
+
+    /**
+     * Groups an instrument under an underlying for the portfolio method (operator command): positions on one
+     * underlying offset each other. By default an instrument is its own underlying.
+     *
+     * @param underlyingId the underlying, positive.
+     * @return the outcome.
+     */
+    public Outcome setInstrumentUnderlying(
+        final long senderId, final long sequence, final int instrumentId, final int underlyingId)
+    {
+        final Outcome admission = admit(senderId, sequence, CommandType.SET_INSTRUMENT_UNDERLYING);
+        if (null != admission)
+        {
+            return admission;
+        }
+        final Instrument instrument = instruments.get(instrumentId);
+        if (null == instrument)
+        {
+            return complete(Outcome.UNKNOWN_INSTRUMENT);
+        }
+        if (underlyingId <= 0)
+        {
+            return complete(Outcome.INVALID_PARAMETER);
+        }
+        instrument.underlyingId(underlyingId);
+        events.onRiskParametersChanged(++eventSequence, CommandType.SET_INSTRUMENT_UNDERLYING, instrumentId, 0);
+        evaluateHolders(instrument, RiskCause.MARGIN_PARAMETERS);
         return complete(Outcome.ACCEPTED);
     }
 
@@ -449,6 +1175,8 @@ public final class ClearingHouse
         return null == sender ? 0 : sender.lastAppliedSequence();
     }
 
+    // ------------------------------------------------------------------------------------------------ reads
+
     public MarginAccount account(final long accountId)
     {
         return accounts.get(accountId);
@@ -457,6 +1185,31 @@ public final class ClearingHouse
     public Instrument instrument(final int instrumentId)
     {
         return instruments.get(instrumentId);
+    }
+
+    /**
+     * @return number of instruments listed.
+     */
+    public int instrumentCount()
+    {
+        return instrumentCount;
+    }
+
+    /**
+     * @param index 0 .. {@link #instrumentCount()} − 1.
+     * @return the instrument id at that index, ascending.
+     */
+    public int instrumentIdAt(final int index)
+    {
+        return sortedInstrumentIds[index];
+    }
+
+    /**
+     * @return the portfolio-margin configuration (scenario grids per underlying).
+     */
+    public PortfolioMargin portfolioMargin()
+    {
+        return portfolioMargin;
     }
 
     /**
@@ -486,31 +1239,92 @@ public final class ClearingHouse
     }
 
     /**
-     * @return initial margin: Σ |notional at mark| × IMR, each rounded up.
+     * @return initial margin of the account's positions at mark, by its margin method: for {@link MarginMethod#LINEAR}
+     * Σ per position of the bracket IM (IMR scaled with open interest), for {@link MarginMethod#PORTFOLIO} the
+     * scenario-grid requirement. Open orders are not included (see {@link MarginAccount#reservedMargin()}).
      * @throws ArithmeticException on overflow.
      */
     public long initialMargin(final MarginAccount account)
     {
-        return margin(account, true);
+        loadPositions(account);
+        return exposureMargin(account.marginMethod(), true);
     }
 
     /**
-     * @return maintenance margin: Σ |notional at mark| × MMR, each rounded up.
+     * @return maintenance margin of the account's positions at mark, by its margin method (bracket MM per position,
+     * or the portfolio IM × its maintenance fraction).
      * @throws ArithmeticException on overflow.
      */
     public long maintenanceMargin(final MarginAccount account)
     {
-        return margin(account, false);
+        loadPositions(account);
+        return exposureMargin(account.marginMethod(), false);
     }
 
     /**
-     * @return what may be withdrawn now: no more than cash, and no more than equity above initial margin.
+     * @return the order-inclusive requirement the pre-trade check compares equity with (see the class comment);
+     * equal to {@link #initialMargin(MarginAccount)} without open orders.
+     * @throws ArithmeticException on overflow.
+     */
+    public long orderInclusiveRequirement(final MarginAccount account)
+    {
+        exposureCount = 0;
+        long premium = 0;
+        final int positions = account.positionCount();
+        final int exposures = account.orderExposureCount();
+        int p = 0;
+        int x = 0;
+        while (p < positions || x < exposures)
+        {
+            final int positionInstrument = p < positions ? account.instrumentIdAt(p) : Integer.MAX_VALUE;
+            final int exposureInstrument = x < exposures ? account.orderExposureInstrumentIdAt(x) : Integer.MAX_VALUE;
+            if (x >= exposures || (p < positions && positionInstrument < exposureInstrument))
+            {
+                addExposure(positionInstrument, account.quantityAt(p));
+                p++;
+                continue;
+            }
+            final long position = positionInstrument == exposureInstrument ? account.quantityAt(p) : 0;
+            if (positionInstrument == exposureInstrument)
+            {
+                p++;
+            }
+            final Instrument instrument = instruments.get(exposureInstrument);
+            final long buyLots = account.openBuyLotsAt(x);
+            final long sellLots = account.openSellLotsAt(x);
+            final long withBuys = Math.addExact(position, buyLots);
+            final long withSells = Math.subtractExact(position, sellLots);
+            if (Math.absExact(withBuys) >= Math.absExact(withSells))
+            {
+                addExposure(exposureInstrument, withBuys);
+                final long atMark = Money.value(buyLots, instrument.markPriceTicks(), instrument.tickValue());
+                premium = Math.addExact(premium, Math.max(0, Math.subtractExact(account.openBuyLimitValueAt(x), atMark)));
+            }
+            else
+            {
+                addExposure(exposureInstrument, withSells);
+                final long atMark = Money.value(sellLots, instrument.markPriceTicks(), instrument.tickValue());
+                premium = Math.addExact(premium, Math.max(0, Math.subtractExact(atMark, account.openSellLimitValueAt(x))));
+            }
+            x++;
+        }
+        return Math.addExact(exposureMargin(account.marginMethod(), true), premium);
+    }
+
+    /**
+     * @return what may be withdrawn now: no more than cash, and no more than equity above initial margin plus the
+     * margin reserved by open orders; nothing while the account is in liquidation or bankrupt.
      * @throws ArithmeticException on overflow.
      */
     public long withdrawable(final MarginAccount account)
     {
-        final long aboveInitialMargin = Math.subtractExact(equity(account), initialMargin(account));
-        return Math.max(0, Math.min(account.cash(), aboveInitialMargin));
+        if (inLiquidation(account))
+        {
+            return 0;
+        }
+        final long above = Math.subtractExact(
+            equity(account), Math.addExact(initialMargin(account), account.reservedMargin()));
+        return Math.max(0, Math.min(account.cash(), above));
     }
 
     /**
@@ -563,11 +1377,40 @@ public final class ClearingHouse
     }
 
     /**
+     * @return Σ margin reserved by open orders over all accounts.
+     */
+    public long totalReservedMargin()
+    {
+        long total = 0;
+        for (final MarginAccount account : accounts.values())
+        {
+            total += account.reservedMargin();
+        }
+        return total;
+    }
+
+    /**
      * @return the CCP's fee account in micro-units.
      */
     public long feeAccount()
     {
         return feeAccount;
+    }
+
+    /**
+     * @return the insurance fund's balance in micro-units (liquidation fees and the CCP's share of takeovers).
+     */
+    public long insuranceFund()
+    {
+        return insuranceFund;
+    }
+
+    /**
+     * @return total open deficits recorded for bankrupt accounts, in micro-units (their negative cash).
+     */
+    public long openDeficits()
+    {
+        return openDeficits;
     }
 
     public long accountCount()
@@ -589,148 +1432,261 @@ public final class ClearingHouse
     }
 
     /**
-     * @return micro-units unaccounted for: {@code Σ cash + Σ unrealised + fee account − net deposits}; always 0.
+     * @return micro-units unaccounted for:
+     * {@code Σ cash + Σ unrealised + fee account + insurance fund − net deposits}; always 0.
      * @throws ArithmeticException on overflow.
      */
     public long conservationError()
     {
         return Math.subtractExact(
-            Math.addExact(Math.addExact(totalCash(), totalUnrealisedPnl()), feeAccount), netDeposits);
+            Math.addExact(Math.addExact(Math.addExact(totalCash(), totalUnrealisedPnl()), feeAccount), insuranceFund),
+            netDeposits);
+    }
+
+    // ------------------------------------------------------------------------------------------------ engine book API
+
+    /**
+     * Installs the liquidation engine (see {@link LiquidationHooks}); before the first command or snapshot load.
+     */
+    void liquidationHooks(final LiquidationHooks hooks)
+    {
+        this.hooks = null == hooks ? LiquidationHooks.NONE : hooks;
+    }
+
+    ClearingEvents events()
+    {
+        return events;
     }
 
     /**
-     * Writes the whole state in canonical order (see {@link ClearingStateSink}). Allocates sorted key arrays:
-     * meant for snapshots and digests, not the command path.
-     *
-     * @param sink receives the state.
+     * @return the next event sequence, consumed: pass it to the one event published with it.
      */
-    public void writeState(final ClearingStateSink sink)
+    long nextEventSequence()
     {
-        sink.header(eventSequence, netDeposits, feeAccount, tradesCleared);
-
-        final int[] instrumentIds = new int[instruments.size()];
-        int count = 0;
-        for (final Int2ObjectHashMap<Instrument>.KeyIterator it = instruments.keySet().iterator(); it.hasNext(); )
-        {
-            instrumentIds[count++] = it.nextInt();
-        }
-        Arrays.sort(instrumentIds);
-        for (final int instrumentId : instrumentIds)
-        {
-            sink.instrument(instruments.get(instrumentId));
-        }
-
-        for (final long accountId : sortedKeys(accounts))
-        {
-            sink.account(accounts.get(accountId));
-        }
-        for (final long senderId : sortedKeys(senders))
-        {
-            sink.sender(senders.get(senderId));
-        }
-        for (final long exchangeId : sortedKeys(tradeIdsByExchange))
-        {
-            final LongHashSet set = tradeIdsByExchange.get(exchangeId);
-            final long[] ids = new long[set.size()];
-            int idCount = 0;
-            for (final LongHashSet.LongIterator it = set.iterator(); it.hasNext(); )
-            {
-                ids[idCount++] = it.nextValue();
-            }
-            Arrays.sort(ids);
-            for (int offset = 0; offset < ids.length; offset += TRADE_ID_CHUNK)
-            {
-                sink.tradeIds(exchangeId, ids, offset, Math.min(TRADE_ID_CHUNK, ids.length - offset));
-            }
-        }
+        return ++eventSequence;
     }
 
     /**
-     * Fills {@code digest} with the SHA-256 of the canonical state: equal digests mean equal state on every node.
-     *
-     * @param digest at least 32 bytes.
+     * @return the instrument's mark in ticks, 0 when unknown or without a mark.
      */
-    public void stateDigest(final byte[] digest)
+    long markPriceTicks(final int instrumentId)
     {
-        final StateDigest stateDigest = new StateDigest();
-        writeState(stateDigest);
-        stateDigest.digestInto(digest);
+        final Instrument instrument = instruments.get(instrumentId);
+        return null == instrument ? 0 : instrument.markPriceTicks();
     }
 
-    public void restoreHeader(
-        final long eventSequence, final long netDeposits, final long feeAccount, final long tradesCleared)
+    /**
+     * @return maintenance margin of one position on its own (its bracket MM at mark), whatever the account's method:
+     * the weight that shares an account's equity among its positions.
+     * @throws ArithmeticException on overflow.
+     */
+    long positionMaintenanceMargin(final MarginAccount account, final int positionIndex)
     {
-        this.eventSequence = eventSequence;
-        this.netDeposits = netDeposits;
-        this.feeAccount = feeAccount;
-        this.tradesCleared = tradesCleared;
+        final Instrument instrument = instruments.get(account.instrumentIdAt(positionIndex));
+        return instrument.maintenanceMargin(Math.absExact(
+            Money.value(account.quantityAt(positionIndex), instrument.markPriceTicks(), instrument.tickValue())));
     }
 
-    public void restoreInstrument(
-        final int instrumentId,
-        final String symbol,
-        final int initialMarginPpm,
-        final int maintenanceMarginPpm,
-        final int tradeFeePpm,
-        final long tickSizeMicros,
-        final long lotSizeMicros,
-        final long tickValue,
-        final long markPriceTicks,
-        final long openInterestLots)
+    /**
+     * @return every account id, ascending (allocates: for rare scans).
+     */
+    long[] sortedAccountIds()
     {
-        final Instrument instrument = new Instrument(
-            instrumentId, symbol, initialMarginPpm, maintenanceMarginPpm, tradeFeePpm, tickSizeMicros, lotSizeMicros,
-            tickValue);
-        instrument.markPriceTicks(markPriceTicks);
-        instrument.openInterestLots(openInterestLots);
-        instruments.put(instrumentId, instrument);
+        return sortedKeys(accounts);
     }
 
-    public void restoreAccount(final long accountId, final long memberId, final long cash)
-    {
-        final MarginAccount account = new MarginAccount(accountId, memberId);
-        account.cash(cash);
-        accounts.put(accountId, account);
-    }
-
-    public void restorePosition(
-        final long accountId, final int instrumentId, final long quantityLots, final long costBasis)
+    /**
+     * One account's fill at a price, by the exact rules of a cleared trade, without fee or margin check: realised PnL
+     * into cash, cost basis, open interest and holders updated. Call it in pairs so positions net to zero.
+     *
+     * @return the realised PnL.
+     * @throws ArithmeticException on overflow, with nothing changed.
+     * @throws IllegalArgumentException for an unknown account or instrument, a zero quantity or a price not positive.
+     */
+    long fillAt(final long accountId, final int instrumentId, final long deltaLots, final long priceTicks)
     {
         final MarginAccount account = accounts.get(accountId);
-        if (null == account)
+        final Instrument instrument = instruments.get(instrumentId);
+        if (null == account || null == instrument || 0 == deltaLots || priceTicks <= 0)
         {
-            throw new IllegalStateException("position restored before its account: " + accountId);
+            throw new IllegalArgumentException(
+                "invalid fill: account " + accountId + " instrument " + instrumentId + " lots " + deltaLots +
+                " price " + priceTicks);
         }
-        account.position(instrumentId, quantityLots, costBasis);
+        final int index = account.indexOf(instrumentId);
+        final long quantityBefore = index >= 0 ? account.quantityAt(index) : 0;
+        fill(quantityBefore, index >= 0 ? account.costBasisAt(index) : 0, deltaLots, priceTicks, instrument.tickValue());
+        final long quantity = fillQuantity;
+        final long costBasis = fillCostBasis;
+        final long realised = fillRealisedPnl;
+        final long cash = Math.addExact(account.cash(), realised);
+        final long openInterest = Math.addExact(
+            instrument.openInterestLots(), longSide(quantity) - longSide(quantityBefore));
+
+        account.position(instrumentId, quantity, costBasis);
+        account.cash(cash);
+        instrument.openInterestLots(openInterest);
+        updateHolder(instrument, accountId, quantityBefore, quantity);
+        return realised;
     }
 
-    public void restoreSender(final long senderId, final long lastAppliedSequence)
+    /**
+     * Both fills of a trade between two accounts at a price, all or nothing: see
+     * {@link #fillAt(long, int, long, long)}. The realised PnL of each side is then in
+     * {@link #lastBuyerRealisedPnl()} and {@link #lastSellerRealisedPnl()}.
+     *
+     * @throws ArithmeticException on overflow, with nothing changed.
+     */
+    void tradeAt(
+        final long buyAccountId, final long sellAccountId, final int instrumentId, final long lots, final long priceTicks)
     {
-        final SenderSequence sender = new SenderSequence(senderId);
-        sender.restoreLastApplied(lastAppliedSequence);
-        senders.put(senderId, sender);
-    }
-
-    public void restoreRecentResult(final long senderId, final long sequence, final Outcome outcome)
-    {
-        final SenderSequence sender = senders.get(senderId);
-        if (null == sender)
+        final MarginAccount buyer = accounts.get(buyAccountId);
+        final MarginAccount seller = accounts.get(sellAccountId);
+        final Instrument instrument = instruments.get(instrumentId);
+        if (null == buyer || null == seller || null == instrument || buyAccountId == sellAccountId || lots <= 0 ||
+            priceTicks <= 0)
         {
-            throw new IllegalStateException("result restored before its sender: " + senderId);
+            throw new IllegalArgumentException(
+                "invalid trade: " + buyAccountId + " buys from " + sellAccountId + " instrument " + instrumentId +
+                " lots " + lots + " price " + priceTicks);
         }
-        sender.restoreOutcome(sequence, outcome);
+        // Check both sides first so the pair is all or nothing.
+        final long tickValue = instrument.tickValue();
+        final int buyerIndex = buyer.indexOf(instrumentId);
+        final int sellerIndex = seller.indexOf(instrumentId);
+        final long buyerBefore = buyerIndex >= 0 ? buyer.quantityAt(buyerIndex) : 0;
+        final long sellerBefore = sellerIndex >= 0 ? seller.quantityAt(sellerIndex) : 0;
+        fill(buyerBefore, buyerIndex >= 0 ? buyer.costBasisAt(buyerIndex) : 0, lots, priceTicks, tickValue);
+        final long buyerAfter = fillQuantity;
+        Math.addExact(buyer.cash(), fillRealisedPnl);
+        fill(sellerBefore, sellerIndex >= 0 ? seller.costBasisAt(sellerIndex) : 0, -lots, priceTicks, tickValue);
+        final long sellerAfter = fillQuantity;
+        Math.addExact(seller.cash(), fillRealisedPnl);
+        final long openInterest = Math.addExact(instrument.openInterestLots(), Math.addExact(
+            longSide(buyerAfter) - longSide(buyerBefore), longSide(sellerAfter) - longSide(sellerBefore)));
+        Money.value(openInterest, Math.max(1, instrument.markPriceTicks()), tickValue);
+
+        lastBuyerRealisedPnl = fillAt(buyAccountId, instrumentId, lots, priceTicks);
+        lastSellerRealisedPnl = fillAt(sellAccountId, instrumentId, -lots, priceTicks);
     }
 
-    public void restoreTradeId(final long exchangeId, final long venueTradeId)
+    long lastBuyerRealisedPnl()
     {
-        clearedTradeIds(exchangeId).add(venueTradeId);
+        return lastBuyerRealisedPnl;
+    }
+
+    long lastSellerRealisedPnl()
+    {
+        return lastSellerRealisedPnl;
+    }
+
+    /**
+     * Moves cash between accounts; either may go negative (a deficit is negative cash).
+     *
+     * @throws ArithmeticException on overflow, with nothing changed.
+     */
+    void moveCash(final long fromAccountId, final long toAccountId, final long amount)
+    {
+        final MarginAccount from = requireAccount(fromAccountId);
+        final MarginAccount to = requireAccount(toAccountId);
+        if (amount < 0)
+        {
+            throw new IllegalArgumentException("negative cash movement: " + amount);
+        }
+        final long fromCash = Math.subtractExact(from.cash(), amount);
+        final long toCash = Math.addExact(to.cash(), amount);
+        from.cash(fromCash);
+        to.cash(toCash);
+    }
+
+    /**
+     * Moves an account's cash to the insurance fund (a liquidation fee, the CCP's share of a takeover).
+     *
+     * @throws ArithmeticException on overflow, with nothing changed.
+     */
+    void creditInsuranceFund(final long fromAccountId, final long amount)
+    {
+        final MarginAccount from = requireAccount(fromAccountId);
+        if (amount < 0)
+        {
+            throw new IllegalArgumentException("negative insurance credit: " + amount);
+        }
+        final long fromCash = Math.subtractExact(from.cash(), amount);
+        final long fund = Math.addExact(insuranceFund, amount);
+        from.cash(fromCash);
+        insuranceFund = fund;
+    }
+
+    /**
+     * Records (positive) or settles (negative) an open deficit; the deficit itself is the account's negative cash.
+     */
+    void addOpenDeficit(final long amount)
+    {
+        openDeficits = Math.addExact(openDeficits, amount);
+    }
+
+    /**
+     * Sets an account's risk state and publishes the change with its equity and margins; no re-evaluation.
+     */
+    void setRiskState(final long accountId, final RiskState state, final RiskCause cause)
+    {
+        final MarginAccount account = requireAccount(accountId);
+        final RiskState previous = account.riskState();
+        if (previous == state)
+        {
+            return;
+        }
+        account.riskState(state);
+        publishRiskState(account, previous, cause);
+    }
+
+    /**
+     * The clearing house's own evaluation of one account (margin call, cure, below maintenance).
+     */
+    void evaluateRisk(final long accountId, final RiskCause cause)
+    {
+        evaluate(requireAccount(accountId), cause);
+    }
+
+    /**
+     * Registers an account as a backstop pool or liquidity provider (or back to a member's account).
+     */
+    void setAccountRole(final long accountId, final AccountRole role)
+    {
+        requireAccount(accountId).role(role);
+    }
+
+    /**
+     * Cancels every open order of an account, in order id order, releasing the reservations.
+     *
+     * @return how many orders were cancelled.
+     */
+    int cancelOrdersOf(final long accountId)
+    {
+        final MarginAccount account = requireAccount(accountId);
+        if (0 == account.openOrderCount())
+        {
+            return 0;
+        }
+        int cancelled = 0;
+        for (final long orderId : sortedKeys(orders))
+        {
+            final OpenOrder order = orders.get(orderId);
+            if (order.accountId() == accountId)
+            {
+                releaseOrder(order);
+                cancelled++;
+            }
+        }
+        return cancelled;
     }
 
     /**
      * Checks the idempotency key. Returns null when the command is next in sequence and should be applied;
-     * otherwise the outcome to answer with, having applied nothing.
+     * otherwise the outcome to answer with, having applied nothing. The liquidation engine uses it for its own
+     * commands, then {@link #complete(Outcome)}.
      */
-    private Outcome admit(final long senderId, final long sequence, final CommandType command)
+    Outcome admit(final long senderId, final long sequence, final CommandType command)
     {
         lastCommandReplayed = false;
         SenderSequence sender = senders.get(senderId);
@@ -764,7 +1720,10 @@ public final class ClearingHouse
         return null;
     }
 
-    private Outcome complete(final Outcome outcome)
+    /**
+     * Records the admitted command's outcome against its sender; a refusal is published.
+     */
+    Outcome complete(final Outcome outcome)
     {
         commandSender.applied(commandSequence, outcome);
         // A duplicate trade is not a refusal, but it is published too: nothing the clearing house is told goes
@@ -775,6 +1734,650 @@ public final class ClearingHouse
                 ++eventSequence, commandSender.senderId(), commandSequence, commandType, outcome);
         }
         return outcome;
+    }
+
+    // ------------------------------------------------------------------------------------------------ snapshot
+
+    /**
+     * Writes the whole state in canonical order (see {@link ClearingStateSink}). Allocates sorted key arrays:
+     * meant for snapshots and digests, not the command path.
+     *
+     * @param sink receives the state.
+     */
+    public void writeState(final ClearingStateSink sink)
+    {
+        sink.header(eventSequence, netDeposits, feeAccount, tradesCleared);
+        sink.riskLedger(nowMs, insuranceFund, openDeficits);
+
+        for (int i = 0; i < instrumentCount; i++)
+        {
+            final Instrument instrument = instruments.get(sortedInstrumentIds[i]);
+            sink.instrument(instrument);
+            sink.instrumentRisk(instrument);
+            sink.oracle(instrument.instrumentId(), instrument.oracle());
+        }
+        sink.portfolioMargin(portfolioMargin);
+
+        for (final long accountId : sortedKeys(accounts))
+        {
+            final MarginAccount account = accounts.get(accountId);
+            sink.account(account);
+            sink.accountRisk(account);
+        }
+        for (final long orderId : sortedKeys(orders))
+        {
+            sink.order(orders.get(orderId));
+        }
+        for (final long senderId : sortedKeys(senders))
+        {
+            sink.sender(senders.get(senderId));
+        }
+        for (final long exchangeId : sortedKeys(tradeIdsByExchange))
+        {
+            final LongHashSet set = tradeIdsByExchange.get(exchangeId);
+            final long[] ids = new long[set.size()];
+            int idCount = 0;
+            for (final LongHashSet.LongIterator it = set.iterator(); it.hasNext(); )
+            {
+                ids[idCount++] = it.nextValue();
+            }
+            Arrays.sort(ids);
+            for (int offset = 0; offset < ids.length; offset += TRADE_ID_CHUNK)
+            {
+                sink.tradeIds(exchangeId, ids, offset, Math.min(TRADE_ID_CHUNK, ids.length - offset));
+            }
+        }
+        hooks.writeState(sink);
+    }
+
+    /**
+     * Fills {@code digest} with the SHA-256 of the canonical state: equal digests mean equal state on every node.
+     *
+     * @param digest at least 32 bytes.
+     */
+    public void stateDigest(final byte[] digest)
+    {
+        final StateDigest stateDigest = new StateDigest();
+        writeState(stateDigest);
+        stateDigest.digestInto(digest);
+    }
+
+    public void restoreHeader(
+        final long eventSequence, final long netDeposits, final long feeAccount, final long tradesCleared)
+    {
+        this.eventSequence = eventSequence;
+        this.netDeposits = netDeposits;
+        this.feeAccount = feeAccount;
+        this.tradesCleared = tradesCleared;
+    }
+
+    /**
+     * Restores {@link ClearingStateSink#riskLedger}.
+     */
+    public void restoreRiskLedger(final long clusterTimeMs, final long insuranceFund, final long openDeficits)
+    {
+        this.nowMs = clusterTimeMs;
+        this.insuranceFund = insuranceFund;
+        this.openDeficits = openDeficits;
+    }
+
+    /**
+     * Restores an instrument with its listing defaults; its risk parameters and oracle follow with the other
+     * {@code restoreInstrument*} / {@code restoreOracle*} calls.
+     */
+    public void restoreInstrument(
+        final int instrumentId,
+        final String symbol,
+        final int initialMarginPpm,
+        final int maintenanceMarginPpm,
+        final int tradeFeePpm,
+        final long tickSizeMicros,
+        final long lotSizeMicros,
+        final long tickValue,
+        final long markPriceTicks,
+        final long openInterestLots)
+    {
+        final Instrument instrument = new Instrument(
+            instrumentId, symbol, initialMarginPpm, maintenanceMarginPpm, tradeFeePpm, tickSizeMicros, lotSizeMicros,
+            tickValue);
+        instrument.markPriceTicks(markPriceTicks);
+        instrument.openInterestLots(openInterestLots);
+        addInstrument(instrument);
+    }
+
+    /**
+     * Restores an instrument's risk parameters (after {@link #restoreInstrument}).
+     *
+     * @param bracketCount brackets read from the arrays.
+     * @throws IllegalStateException when a value is inconsistent.
+     */
+    public void restoreInstrumentRisk(
+        final int instrumentId,
+        final int underlyingId,
+        final int bracketCount,
+        final long[] capsNotional,
+        final int[] initialMarginPpm,
+        final int[] maintenanceMarginPpm,
+        final long openInterestLowerCapNotional,
+        final long openInterestUpperCapNotional)
+    {
+        final Instrument instrument = requireInstrument(instrumentId);
+        instrument.underlyingId(underlyingId);
+        requireAccepted(instrument.marginBrackets().set(
+            bracketCount, capsNotional, initialMarginPpm, maintenanceMarginPpm), "margin brackets");
+        requireAccepted(instrument.openInterestScaling().set(
+            openInterestLowerCapNotional, openInterestUpperCapNotional), "open interest scaling");
+        instrument.rebuildEffectiveBrackets();
+    }
+
+    /**
+     * Restores one of an instrument's margin-rate floors (after {@link #restoreInstrument}); the fields are those of
+     * {@link MarginRateFloor}'s getters.
+     *
+     * @param initial true for the IMR, false for the MMR.
+     */
+    public void restoreMarginRateFloor(
+        final int instrumentId,
+        final boolean initial,
+        final int effectiveRatePpm,
+        final int targetRatePpm,
+        final int floorPpm,
+        final int maxCutPerStepPpm,
+        final long stepIntervalMs,
+        final long nextStepDeadlineMs)
+    {
+        final Instrument instrument = requireInstrument(instrumentId);
+        final MarginRateFloor rate = initial ? instrument.initialMarginRate() : instrument.maintenanceMarginRate();
+        requireAccepted(rate.restore(
+            effectiveRatePpm, targetRatePpm, floorPpm, maxCutPerStepPpm, stepIntervalMs, nextStepDeadlineMs),
+            "margin rate floor");
+        instrument.rebuildEffectiveBrackets();
+    }
+
+    /**
+     * Restores an instrument's oracle parameters (after {@link #restoreInstrument}); the oracle's sources, prices,
+     * basis and last tick are restored on {@link Instrument#oracle()} itself ({@code reset()}, then
+     * {@code restoreSource}, {@code restorePrices}, {@code restoreBasis}, {@code restoreLastTick}).
+     */
+    public void restoreOracleParameters(
+        final int instrumentId,
+        final long sourceAgeLimitMs,
+        final int exclusionBandPpm,
+        final int quorum,
+        final int markBasisCode,
+        final long emaWindowMs,
+        final int maxSources)
+    {
+        requireAccepted(requireInstrument(instrumentId).oracleParameters().set(
+            sourceAgeLimitMs, exclusionBandPpm, quorum, MarkBasis.fromCode(markBasisCode), emaWindowMs, maxSources),
+            "oracle parameters");
+    }
+
+    public void restoreAccount(final long accountId, final long memberId, final long cash)
+    {
+        final MarginAccount account = new MarginAccount(accountId, memberId);
+        account.cash(cash);
+        accounts.put(accountId, account);
+    }
+
+    /**
+     * Restores {@link ClearingStateSink#accountRisk} (after {@link #restoreAccount}).
+     */
+    public void restoreAccountRisk(
+        final long accountId, final RiskState riskState, final MarginMethod marginMethod, final AccountRole role)
+    {
+        final MarginAccount account = requireAccount(accountId);
+        if (null == riskState || null == marginMethod || null == role)
+        {
+            throw new IllegalStateException("incomplete account risk record: " + accountId);
+        }
+        account.riskState(riskState);
+        account.marginMethod(marginMethod);
+        account.role(role);
+    }
+
+    public void restorePosition(
+        final long accountId, final int instrumentId, final long quantityLots, final long costBasis)
+    {
+        final MarginAccount account = accounts.get(accountId);
+        if (null == account)
+        {
+            throw new IllegalStateException("position restored before its account: " + accountId);
+        }
+        final Instrument instrument = requireInstrument(instrumentId);
+        account.position(instrumentId, quantityLots, costBasis);
+        updateHolder(instrument, accountId, 0, quantityLots);
+    }
+
+    /**
+     * Restores one open order (after its account and instrument); the account's order aggregates follow.
+     */
+    public void restoreOrder(
+        final long orderId,
+        final long accountId,
+        final int instrumentId,
+        final boolean buy,
+        final long remainingLots,
+        final long limitPriceTicks,
+        final long reservedMargin)
+    {
+        final MarginAccount account = requireAccount(accountId);
+        final Instrument instrument = requireInstrument(instrumentId);
+        if (orderId <= 0 || remainingLots <= 0 || limitPriceTicks <= 0 || reservedMargin < 0 ||
+            orders.containsKey(orderId))
+        {
+            throw new IllegalStateException("invalid order in snapshot: " + orderId);
+        }
+        account.addOrderExposure(
+            instrumentId, buy, remainingLots, Money.value(remainingLots, limitPriceTicks, instrument.tickValue()),
+            reservedMargin, 1);
+        final OpenOrder order = newOrder();
+        order.set(orderId, accountId, instrumentId, buy, remainingLots, limitPriceTicks, reservedMargin);
+        orders.put(orderId, order);
+    }
+
+    public void restoreSender(final long senderId, final long lastAppliedSequence)
+    {
+        final SenderSequence sender = new SenderSequence(senderId);
+        sender.restoreLastApplied(lastAppliedSequence);
+        senders.put(senderId, sender);
+    }
+
+    public void restoreRecentResult(final long senderId, final long sequence, final Outcome outcome)
+    {
+        final SenderSequence sender = senders.get(senderId);
+        if (null == sender)
+        {
+            throw new IllegalStateException("result restored before its sender: " + senderId);
+        }
+        sender.restoreOutcome(sequence, outcome);
+    }
+
+    public void restoreTradeId(final long exchangeId, final long venueTradeId)
+    {
+        clearedTradeIds(exchangeId).add(venueTradeId);
+    }
+
+    // ------------------------------------------------------------------------------------------------ internals
+
+    private void addInstrument(final Instrument instrument)
+    {
+        final int instrumentId = instrument.instrumentId();
+        instruments.put(instrumentId, instrument);
+        int insertAt = Arrays.binarySearch(sortedInstrumentIds, 0, instrumentCount, instrumentId);
+        if (insertAt >= 0)
+        {
+            return;
+        }
+        insertAt = -insertAt - 1;
+        if (instrumentCount == sortedInstrumentIds.length)
+        {
+            sortedInstrumentIds = Arrays.copyOf(sortedInstrumentIds, instrumentCount * 2);
+        }
+        System.arraycopy(
+            sortedInstrumentIds, insertAt, sortedInstrumentIds, insertAt + 1, instrumentCount - insertAt);
+        sortedInstrumentIds[insertAt] = instrumentId;
+        instrumentCount++;
+    }
+
+    private Instrument requireInstrument(final int instrumentId)
+    {
+        final Instrument instrument = instruments.get(instrumentId);
+        if (null == instrument)
+        {
+            throw new IllegalStateException("unknown instrument: " + instrumentId);
+        }
+        return instrument;
+    }
+
+    private MarginAccount requireAccount(final long accountId)
+    {
+        final MarginAccount account = accounts.get(accountId);
+        if (null == account)
+        {
+            throw new IllegalStateException("unknown account: " + accountId);
+        }
+        return account;
+    }
+
+    private static void requireAccepted(final Outcome outcome, final String what)
+    {
+        if (outcome != Outcome.ACCEPTED)
+        {
+            throw new IllegalStateException("invalid " + what + " in snapshot: " + outcome);
+        }
+    }
+
+    private static Outcome firstRefusal(final Outcome a, final Outcome b, final Outcome c, final Outcome d)
+    {
+        return a != Outcome.ACCEPTED ? a : b != Outcome.ACCEPTED ? b : c != Outcome.ACCEPTED ? c : d;
+    }
+
+    private static boolean inLiquidation(final MarginAccount account)
+    {
+        return account.riskState() == RiskState.LIQUIDATION || account.riskState() == RiskState.BANKRUPT;
+    }
+
+    private static Outcome riskStateRefusal(final MarginAccount account)
+    {
+        return inLiquidation(account) ? Outcome.LIQUIDATION_OPEN : Outcome.MARGIN_CALL_OPEN;
+    }
+
+    /**
+     * @return null when the fill may consume the order (or there is none), otherwise the refusal.
+     */
+    private static Outcome checkFill(
+        final long orderId,
+        final OpenOrder order,
+        final long accountId,
+        final int instrumentId,
+        final boolean buy,
+        final long quantityLots,
+        final long priceTicks)
+    {
+        if (0 == orderId)
+        {
+            return null;
+        }
+        if (null == order || order.accountId() != accountId || order.instrumentId() != instrumentId ||
+            order.buy() != buy)
+        {
+            return Outcome.UNKNOWN_ORDER;
+        }
+        if (quantityLots > order.remainingLots())
+        {
+            return Outcome.INVALID_QUANTITY;
+        }
+        if (buy ? priceTicks > order.limitPriceTicks() : priceTicks < order.limitPriceTicks())
+        {
+            return Outcome.INVALID_PRICE;
+        }
+        return null;
+    }
+
+    /**
+     * With the trade applied: null when the side may keep it, otherwise the refusal.
+     */
+    private Outcome checkSideAfterTrade(final MarginAccount account, final long quantityBefore, final long delta)
+    {
+        final boolean reducing = 0 != quantityBefore && (quantityBefore > 0) != (delta > 0) &&
+            Math.abs(delta) <= Math.abs(quantityBefore);
+        if (reducing)
+        {
+            return null;
+        }
+        if (account.riskState().restrictsRisk())
+        {
+            return riskStateRefusal(account);
+        }
+        try
+        {
+            return equity(account) < initialMargin(account) ? Outcome.BELOW_INITIAL_MARGIN : null;
+        }
+        catch (final ArithmeticException ex)
+        {
+            return Outcome.ARITHMETIC_OVERFLOW;
+        }
+    }
+
+    private void consumeReservation(final OpenOrder order, final Instrument instrument, final long filledLots)
+    {
+        if (null == order)
+        {
+            return;
+        }
+        final MarginAccount account = accounts.get(order.accountId());
+        final long remainingBefore = order.remainingLots();
+        final long remaining = remainingBefore - filledLots;
+        final long reservation = order.reservedMargin();
+        final long consumed = 0 == remaining ?
+            reservation : Math.min(reservation, Money.proportionRoundedUp(reservation, filledLots, remainingBefore));
+        account.addOrderExposure(
+            order.instrumentId(), order.buy(), -filledLots,
+            -Money.value(filledLots, order.limitPriceTicks(), instrument.tickValue()), -consumed, 0 == remaining ? -1 : 0);
+        order.remainingLots(remaining);
+        order.reservedMargin(reservation - consumed);
+        events.onOrderFilled(
+            ++eventSequence, order.orderId(), order.accountId(), filledLots, remaining, consumed, reservation - consumed,
+            account.reservedMargin());
+        if (0 == remaining)
+        {
+            orders.remove(order.orderId());
+            recycle(order);
+        }
+    }
+
+    private void releaseOrder(final OpenOrder order)
+    {
+        final MarginAccount account = accounts.get(order.accountId());
+        final Instrument instrument = instruments.get(order.instrumentId());
+        final long remaining = order.remainingLots();
+        final long released = order.reservedMargin();
+        account.addOrderExposure(
+            order.instrumentId(), order.buy(), -remaining,
+            -Money.value(remaining, order.limitPriceTicks(), instrument.tickValue()), -released, -1);
+        orders.remove(order.orderId());
+        events.onOrderCancelled(
+            ++eventSequence, order.orderId(), order.accountId(), remaining, released, account.reservedMargin());
+        recycle(order);
+    }
+
+    private OpenOrder newOrder()
+    {
+        return freeOrderCount > 0 ? freeOrders[--freeOrderCount] : new OpenOrder();
+    }
+
+    private void recycle(final OpenOrder order)
+    {
+        if (freeOrderCount == freeOrders.length)
+        {
+            freeOrders = Arrays.copyOf(freeOrders, freeOrderCount * 2);
+        }
+        freeOrders[freeOrderCount++] = order;
+    }
+
+    private static void updateHolder(
+        final Instrument instrument, final long accountId, final long quantityBefore, final long quantityAfter)
+    {
+        if (0 == quantityBefore && 0 != quantityAfter)
+        {
+            instrument.addHolder(accountId);
+        }
+        else if (0 != quantityBefore && 0 == quantityAfter)
+        {
+            instrument.removeHolder(accountId);
+        }
+    }
+
+    /**
+     * Evaluates one account: margin call, cure, and the hand-over to the liquidation engine below maintenance.
+     * Accounts in liquidation or bankrupt belong to the engine and are left alone.
+     */
+    private void evaluate(final MarginAccount account, final RiskCause cause)
+    {
+        final RiskState state = account.riskState();
+        if (inLiquidation(account))
+        {
+            return;
+        }
+        final long equity;
+        final long initialMargin;
+        final long maintenanceMargin;
+        try
+        {
+            equity = equity(account);
+            initialMargin = initialMargin(account);
+            maintenanceMargin = maintenanceMargin(account);
+        }
+        catch (final ArithmeticException ex)
+        {
+            // Valuations that do not fit cannot be compared; the state stays as it is until they do.
+            return;
+        }
+        if (state == RiskState.NORMAL && equity < initialMargin)
+        {
+            account.riskState(RiskState.MARGIN_CALL);
+            events.onRiskStateChanged(
+                ++eventSequence, account.accountId(), state, RiskState.MARGIN_CALL, equity, initialMargin,
+                maintenanceMargin, cause);
+        }
+        else if (state == RiskState.MARGIN_CALL && equity >= initialMargin)
+        {
+            account.riskState(RiskState.NORMAL);
+            events.onRiskStateChanged(
+                ++eventSequence, account.accountId(), state, RiskState.NORMAL, equity, initialMargin,
+                maintenanceMargin, cause);
+        }
+        if (equity < maintenanceMargin && account.positionCount() > 0)
+        {
+            hooks.onBelowMaintenance(account.accountId(), nowMs);
+        }
+    }
+
+    private void publishRiskState(final MarginAccount account, final RiskState previous, final RiskCause cause)
+    {
+        long equity = 0;
+        long initialMargin = 0;
+        long maintenanceMargin = 0;
+        try
+        {
+            equity = equity(account);
+            initialMargin = initialMargin(account);
+            maintenanceMargin = maintenanceMargin(account);
+        }
+        catch (final ArithmeticException ex)
+        {
+            // Published with zeros: the state change itself must not be lost.
+        }
+        events.onRiskStateChanged(
+            ++eventSequence, account.accountId(), previous, account.riskState(), equity, initialMargin,
+            maintenanceMargin, cause);
+    }
+
+    /**
+     * Evaluates every holder of an instrument in account id order, over a copy of the holders: the liquidation
+     * engine may change positions while it is told about one of them.
+     */
+    private void evaluateHolders(final Instrument instrument, final RiskCause cause)
+    {
+        final int count = instrument.holderCount();
+        if (0 == count)
+        {
+            return;
+        }
+        final long[] holders;
+        if (visitingHolders)
+        {
+            holders = instrument.copyHolders(new long[count]);
+        }
+        else
+        {
+            holderScratch = instrument.copyHolders(holderScratch);
+            holders = holderScratch;
+        }
+        final boolean outer = !visitingHolders;
+        visitingHolders = true;
+        try
+        {
+            for (int i = 0; i < count; i++)
+            {
+                final MarginAccount account = accounts.get(holders[i]);
+                if (null != account)
+                {
+                    evaluate(account, cause);
+                }
+            }
+        }
+        finally
+        {
+            if (outer)
+            {
+                visitingHolders = false;
+            }
+        }
+    }
+
+    private void publishMarginRates(final Instrument instrument)
+    {
+        events.onMarginRatesChanged(
+            ++eventSequence, instrument.instrumentId(),
+            instrument.initialMarginRate().effectiveRatePpm(), instrument.maintenanceMarginRate().effectiveRatePpm(),
+            instrument.initialMarginRate().targetRatePpm(), instrument.maintenanceMarginRate().targetRatePpm());
+    }
+
+    private static boolean fitsAtOpenInterest(final Instrument instrument, final long priceTicks)
+    {
+        try
+        {
+            Money.value(instrument.openInterestLots(), priceTicks, instrument.tickValue());
+            return true;
+        }
+        catch (final ArithmeticException ex)
+        {
+            return false;
+        }
+    }
+
+    private void loadPositions(final MarginAccount account)
+    {
+        exposureCount = 0;
+        for (int i = 0, n = account.positionCount(); i < n; i++)
+        {
+            addExposure(account.instrumentIdAt(i), account.quantityAt(i));
+        }
+    }
+
+    private void addExposure(final int instrumentId, final long quantity)
+    {
+        if (exposureCount == exposureInstrumentIds.length)
+        {
+            final int newLength = exposureCount * 2;
+            exposureInstrumentIds = Arrays.copyOf(exposureInstrumentIds, newLength);
+            exposureUnderlyingIds = Arrays.copyOf(exposureUnderlyingIds, newLength);
+            exposureQuantities = Arrays.copyOf(exposureQuantities, newLength);
+            exposureMarks = Arrays.copyOf(exposureMarks, newLength);
+            exposureTickValues = Arrays.copyOf(exposureTickValues, newLength);
+        }
+        final Instrument instrument = instruments.get(instrumentId);
+        exposureInstrumentIds[exposureCount] = instrumentId;
+        exposureUnderlyingIds[exposureCount] = instrument.underlyingId();
+        exposureQuantities[exposureCount] = quantity;
+        exposureMarks[exposureCount] = instrument.markPriceTicks();
+        exposureTickValues[exposureCount] = instrument.tickValue();
+        exposureCount++;
+    }
+
+    /**
+     * Margin of the loaded exposures by a method.
+     */
+    private long exposureMargin(final MarginMethod method, final boolean initial)
+    {
+        if (method == MarginMethod.PORTFOLIO)
+        {
+            final long initialMargin = portfolioMargin.initialMargin(
+                exposureCount, exposureUnderlyingIds, exposureQuantities, exposureMarks, exposureTickValues);
+            return initial ? initialMargin : portfolioMargin.maintenanceMargin(initialMargin);
+        }
+        long margin = 0;
+        for (int i = 0; i < exposureCount; i++)
+        {
+            final Instrument instrument = instruments.get(exposureInstrumentIds[i]);
+            final long notional = Math.absExact(
+                Money.value(exposureQuantities[i], exposureMarks[i], exposureTickValues[i]));
+            final long positionMargin;
+            if (initial)
+            {
+                final long openInterestNotional = instrument.openInterestScaling().isOff() ? 0 :
+                    Money.value(instrument.openInterestLots(), instrument.markPriceTicks(), instrument.tickValue());
+                positionMargin = instrument.initialMargin(notional, openInterestNotional);
+            }
+            else
+            {
+                positionMargin = instrument.maintenanceMargin(notional);
+            }
+            margin = Math.addExact(margin, positionMargin);
+        }
+        return margin;
     }
 
     /**
@@ -809,20 +2412,6 @@ public final class ClearingHouse
             fillRealisedPnl = Math.subtractExact(Money.value(quantity, priceTicks, tickValue), costBasis);
             fillCostBasis = Money.value(fillQuantity, priceTicks, tickValue);
         }
-    }
-
-    private long margin(final MarginAccount account, final boolean initial)
-    {
-        long margin = 0;
-        for (int i = 0, n = account.positionCount(); i < n; i++)
-        {
-            final Instrument instrument = instruments.get(account.instrumentIdAt(i));
-            final long notional = Math.absExact(
-                Money.value(account.quantityAt(i), instrument.markPriceTicks(), instrument.tickValue()));
-            final int ratePpm = initial ? instrument.initialMarginPpm() : instrument.maintenanceMarginPpm();
-            margin = Math.addExact(margin, Money.ppmRoundedUp(notional, ratePpm));
-        }
-        return margin;
     }
 
     private LongHashSet clearedTradeIds(final long exchangeId)

@@ -1,5 +1,7 @@
 package dev.backstop.clearing.domain;
 
+import java.util.Arrays;
+
 /**
  * A cleared instrument: its contract terms, margin rates and the mark price every account is valued at.
  * <p>
@@ -8,6 +10,16 @@ package dev.backstop.clearing.domain;
  */
 public final class Instrument
 {
+    /**
+     * Largest cut of a margin rate released at one step, by default: one percentage point.
+     */
+    public static final int DEFAULT_MAX_CUT_PER_STEP_PPM = 10_000;
+
+    /**
+     * Time between two steps of a released cut, by default: one minute of cluster time.
+     */
+    public static final long DEFAULT_CUT_STEP_INTERVAL_MS = 60_000;
+
     private final int instrumentId;
     private final String symbol;
     private final int initialMarginPpm;
@@ -18,6 +30,23 @@ public final class Instrument
     private final long tickValue;
     private long markPriceTicks;
     private long openInterestLots;
+    private int underlyingId;
+
+    // Accounts holding a position, ascending: a mark move re-evaluates exactly these, in an order that never
+    // depends on hash order. Derived from the positions, so not part of the snapshot.
+    private int holderCount;
+    private long[] holderAccountIds = new long[8];
+
+    private final OracleParameters oracleParameters = new OracleParameters();
+    private final PriceOracle oracle = new PriceOracle(oracleParameters);
+    private final MarginBrackets marginBrackets;
+    private final MarginBrackets effectiveBrackets = new MarginBrackets();
+    private final OpenInterestScaling openInterestScaling = new OpenInterestScaling();
+    private final MarginRateFloor initialMarginRate;
+    private final MarginRateFloor maintenanceMarginRate;
+    private final long[] scratchCaps = new long[MarginBrackets.MAX_BRACKETS];
+    private final int[] scratchInitialPpm = new int[MarginBrackets.MAX_BRACKETS];
+    private final int[] scratchMaintenancePpm = new int[MarginBrackets.MAX_BRACKETS];
 
     Instrument(
         final int instrumentId,
@@ -37,6 +66,13 @@ public final class Instrument
         this.tickSizeMicros = tickSizeMicros;
         this.lotSizeMicros = lotSizeMicros;
         this.tickValue = tickValue;
+        this.underlyingId = instrumentId;
+        marginBrackets = MarginBrackets.single(initialMarginPpm, maintenanceMarginPpm);
+        initialMarginRate = MarginRateFloor.of(
+            initialMarginPpm, initialMarginPpm, DEFAULT_MAX_CUT_PER_STEP_PPM, DEFAULT_CUT_STEP_INTERVAL_MS);
+        maintenanceMarginRate = MarginRateFloor.of(
+            maintenanceMarginPpm, maintenanceMarginPpm, DEFAULT_MAX_CUT_PER_STEP_PPM, DEFAULT_CUT_STEP_INTERVAL_MS);
+        rebuildEffectiveBrackets();
     }
 
     /**
@@ -138,6 +174,178 @@ public final class Instrument
     public long openInterestLots()
     {
         return openInterestLots;
+    }
+
+    /**
+     * @return the underlying the instrument is margined on by the portfolio method; its own id unless the operator
+     * groups it with others.
+     */
+    public int underlyingId()
+    {
+        return underlyingId;
+    }
+
+    /**
+     * @return number of accounts holding a position in the instrument.
+     */
+    public int holderCount()
+    {
+        return holderCount;
+    }
+
+    /**
+     * @param index 0 .. {@link #holderCount()} − 1.
+     * @return the holder's account id; ascending in index.
+     */
+    public long holderAt(final int index)
+    {
+        return holderAccountIds[index];
+    }
+
+    /**
+     * @return the instrument's price oracle (index, mark, sources, basis).
+     */
+    public PriceOracle oracle()
+    {
+        return oracle;
+    }
+
+    /**
+     * @return the oracle's parameters.
+     */
+    public OracleParameters oracleParameters()
+    {
+        return oracleParameters;
+    }
+
+    /**
+     * @return the bracket table the operator set (one bracket at the listed IMR/MMR by default).
+     */
+    public MarginBrackets marginBrackets()
+    {
+        return marginBrackets;
+    }
+
+    /**
+     * @return the table margin is computed with: the operator's table with every rate raised to at least the
+     * effective rate of {@link #initialMarginRate()} or {@link #maintenanceMarginRate()}. Derived, not snapshotted.
+     */
+    public MarginBrackets effectiveBrackets()
+    {
+        return effectiveBrackets;
+    }
+
+    /**
+     * @return the IMR's scaling with open interest (off by default).
+     */
+    public OpenInterestScaling openInterestScaling()
+    {
+        return openInterestScaling;
+    }
+
+    /**
+     * @return the IMR floor and stepped release (effective = floor = the listed IMR by default).
+     */
+    public MarginRateFloor initialMarginRate()
+    {
+        return initialMarginRate;
+    }
+
+    /**
+     * @return the MMR floor and stepped release (effective = floor = the listed MMR by default).
+     */
+    public MarginRateFloor maintenanceMarginRate()
+    {
+        return maintenanceMarginRate;
+    }
+
+    /**
+     * @param notional non-negative notional at mark.
+     * @param openInterestNotional the instrument's open interest at mark.
+     * @return initial margin of a position of that notional, rounded up.
+     * @throws ArithmeticException on overflow.
+     */
+    public long initialMargin(final long notional, final long openInterestNotional)
+    {
+        return effectiveBrackets.initialMargin(notional, openInterestScaling, openInterestNotional);
+    }
+
+    /**
+     * @param notional non-negative notional at mark.
+     * @return maintenance margin of a position of that notional, rounded up.
+     * @throws ArithmeticException on overflow.
+     */
+    public long maintenanceMargin(final long notional)
+    {
+        return effectiveBrackets.maintenanceMargin(notional);
+    }
+
+    /**
+     * Derives the effective table: each bracket's IMR raised to at least the effective IMR, its MMR to at least
+     * {@code min(effective MMR, effective IMR)}. A maximum with a constant keeps rates non-decreasing and MMR ≤ IMR, so
+     * the table always validates.
+     */
+    void rebuildEffectiveBrackets()
+    {
+        final int floorInitial = initialMarginRate.effectiveRatePpm();
+        final int floorMaintenance = Math.min(maintenanceMarginRate.effectiveRatePpm(), floorInitial);
+        final int count = marginBrackets.count();
+        for (int k = 0; k < count; k++)
+        {
+            scratchCaps[k] = marginBrackets.capAt(k);
+            scratchInitialPpm[k] = Math.max(marginBrackets.initialMarginPpmAt(k), floorInitial);
+            scratchMaintenancePpm[k] = Math.max(marginBrackets.maintenanceMarginPpmAt(k), floorMaintenance);
+        }
+        final Outcome outcome = effectiveBrackets.set(count, scratchCaps, scratchInitialPpm, scratchMaintenancePpm);
+        if (outcome.isRefusal())
+        {
+            throw new IllegalStateException("effective margin brackets refused: " + outcome);
+        }
+    }
+
+    void underlyingId(final int underlyingId)
+    {
+        this.underlyingId = underlyingId;
+    }
+
+    /**
+     * Copies the holders into {@code into} (grown when too small) so they can be visited while positions change.
+     *
+     * @return the array holding the copy.
+     */
+    long[] copyHolders(final long[] into)
+    {
+        final long[] target = into.length >= holderCount ? into : new long[holderAccountIds.length];
+        System.arraycopy(holderAccountIds, 0, target, 0, holderCount);
+        return target;
+    }
+
+    void addHolder(final long accountId)
+    {
+        final int index = Arrays.binarySearch(holderAccountIds, 0, holderCount, accountId);
+        if (index >= 0)
+        {
+            return;
+        }
+        final int insertAt = -index - 1;
+        if (holderCount == holderAccountIds.length)
+        {
+            holderAccountIds = Arrays.copyOf(holderAccountIds, holderCount * 2);
+        }
+        System.arraycopy(holderAccountIds, insertAt, holderAccountIds, insertAt + 1, holderCount - insertAt);
+        holderAccountIds[insertAt] = accountId;
+        holderCount++;
+    }
+
+    void removeHolder(final long accountId)
+    {
+        final int index = Arrays.binarySearch(holderAccountIds, 0, holderCount, accountId);
+        if (index < 0)
+        {
+            return;
+        }
+        System.arraycopy(holderAccountIds, index + 1, holderAccountIds, index, holderCount - index - 1);
+        holderCount--;
     }
 
     void markPriceTicks(final long markPriceTicks)

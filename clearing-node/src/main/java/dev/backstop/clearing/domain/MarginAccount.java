@@ -21,6 +21,21 @@ public final class MarginAccount
     private long[] quantities = new long[INITIAL_POSITIONS];
     private long[] costBases = new long[INITIAL_POSITIONS];
 
+    private RiskState riskState = RiskState.NORMAL;
+    private MarginMethod marginMethod = MarginMethod.LINEAR;
+    private AccountRole role = AccountRole.MEMBER;
+
+    // Open orders aggregated per instrument (sorted by instrument id): what the pre-trade check needs, derived from
+    // the open orders themselves (so not part of the snapshot).
+    private int exposureCount;
+    private int[] exposureInstrumentIds = new int[INITIAL_POSITIONS];
+    private long[] openBuyLots = new long[INITIAL_POSITIONS];
+    private long[] openSellLots = new long[INITIAL_POSITIONS];
+    private long[] openBuyLimitValues = new long[INITIAL_POSITIONS];
+    private long[] openSellLimitValues = new long[INITIAL_POSITIONS];
+    private int openOrderCount;
+    private long reservedMargin;
+
     MarginAccount(final long accountId, final long memberId)
     {
         this.accountId = accountId;
@@ -86,6 +101,188 @@ public final class MarginAccount
     public int indexOf(final int instrumentId)
     {
         return Arrays.binarySearch(instrumentIds, 0, positionCount, instrumentId);
+    }
+
+    /**
+     * @return the account's risk state.
+     */
+    public RiskState riskState()
+    {
+        return riskState;
+    }
+
+    /**
+     * @return how the account is margined.
+     */
+    public MarginMethod marginMethod()
+    {
+        return marginMethod;
+    }
+
+    /**
+     * @return what the account is for.
+     */
+    public AccountRole role()
+    {
+        return role;
+    }
+
+    /**
+     * @return initial margin reserved by the account's open orders, in micro-units; never negative.
+     */
+    public long reservedMargin()
+    {
+        return reservedMargin;
+    }
+
+    /**
+     * @return number of open orders.
+     */
+    public int openOrderCount()
+    {
+        return openOrderCount;
+    }
+
+    /**
+     * @return instruments with open orders.
+     */
+    public int orderExposureCount()
+    {
+        return exposureCount;
+    }
+
+    public int orderExposureInstrumentIdAt(final int index)
+    {
+        return exposureInstrumentIds[index];
+    }
+
+    /**
+     * @return lots of open buy orders in the instrument at {@code index}.
+     */
+    public long openBuyLotsAt(final int index)
+    {
+        return openBuyLots[index];
+    }
+
+    /**
+     * @return lots of open sell orders in the instrument at {@code index}.
+     */
+    public long openSellLotsAt(final int index)
+    {
+        return openSellLots[index];
+    }
+
+    /**
+     * @return Σ lots × limit × tick value of open buy orders in the instrument at {@code index}.
+     */
+    public long openBuyLimitValueAt(final int index)
+    {
+        return openBuyLimitValues[index];
+    }
+
+    /**
+     * @return Σ lots × limit × tick value of open sell orders in the instrument at {@code index}.
+     */
+    public long openSellLimitValueAt(final int index)
+    {
+        return openSellLimitValues[index];
+    }
+
+    /**
+     * @param instrumentId instrument.
+     * @return index of the instrument's order exposure, or a negative insertion point when it has no open order.
+     */
+    public int orderExposureIndexOf(final int instrumentId)
+    {
+        return Arrays.binarySearch(exposureInstrumentIds, 0, exposureCount, instrumentId);
+    }
+
+    /**
+     * @param instrumentId instrument.
+     * @return the position in lots, 0 when flat.
+     */
+    public long quantityOf(final int instrumentId)
+    {
+        final int index = indexOf(instrumentId);
+        return index >= 0 ? quantities[index] : 0;
+    }
+
+    void riskState(final RiskState riskState)
+    {
+        this.riskState = riskState;
+    }
+
+    void marginMethod(final MarginMethod marginMethod)
+    {
+        this.marginMethod = marginMethod;
+    }
+
+    void role(final AccountRole role)
+    {
+        this.role = role;
+    }
+
+    /**
+     * Adds (or, with negative arguments, removes) open-order exposure in one instrument and the reservation that
+     * goes with it. The caller has checked the values with exact arithmetic.
+     */
+    void addOrderExposure(
+        final int instrumentId,
+        final boolean buy,
+        final long lots,
+        final long limitValue,
+        final long reservation,
+        final int orderCountDelta)
+    {
+        int index = orderExposureIndexOf(instrumentId);
+        if (index < 0)
+        {
+            final int insertAt = -index - 1;
+            if (exposureCount == exposureInstrumentIds.length)
+            {
+                final int newLength = exposureCount * 2;
+                exposureInstrumentIds = Arrays.copyOf(exposureInstrumentIds, newLength);
+                openBuyLots = Arrays.copyOf(openBuyLots, newLength);
+                openSellLots = Arrays.copyOf(openSellLots, newLength);
+                openBuyLimitValues = Arrays.copyOf(openBuyLimitValues, newLength);
+                openSellLimitValues = Arrays.copyOf(openSellLimitValues, newLength);
+            }
+            final int tail = exposureCount - insertAt;
+            System.arraycopy(exposureInstrumentIds, insertAt, exposureInstrumentIds, insertAt + 1, tail);
+            System.arraycopy(openBuyLots, insertAt, openBuyLots, insertAt + 1, tail);
+            System.arraycopy(openSellLots, insertAt, openSellLots, insertAt + 1, tail);
+            System.arraycopy(openBuyLimitValues, insertAt, openBuyLimitValues, insertAt + 1, tail);
+            System.arraycopy(openSellLimitValues, insertAt, openSellLimitValues, insertAt + 1, tail);
+            exposureInstrumentIds[insertAt] = instrumentId;
+            openBuyLots[insertAt] = 0;
+            openSellLots[insertAt] = 0;
+            openBuyLimitValues[insertAt] = 0;
+            openSellLimitValues[insertAt] = 0;
+            exposureCount++;
+            index = insertAt;
+        }
+        if (buy)
+        {
+            openBuyLots[index] += lots;
+            openBuyLimitValues[index] += limitValue;
+        }
+        else
+        {
+            openSellLots[index] += lots;
+            openSellLimitValues[index] += limitValue;
+        }
+        reservedMargin += reservation;
+        openOrderCount += orderCountDelta;
+        if (0 == openBuyLots[index] && 0 == openSellLots[index])
+        {
+            final int tail = exposureCount - index - 1;
+            System.arraycopy(exposureInstrumentIds, index + 1, exposureInstrumentIds, index, tail);
+            System.arraycopy(openBuyLots, index + 1, openBuyLots, index, tail);
+            System.arraycopy(openSellLots, index + 1, openSellLots, index, tail);
+            System.arraycopy(openBuyLimitValues, index + 1, openBuyLimitValues, index, tail);
+            System.arraycopy(openSellLimitValues, index + 1, openSellLimitValues, index, tail);
+            exposureCount--;
+        }
     }
 
     void cash(final long cash)

@@ -28,9 +28,17 @@ public enum Outcome
     NOT_AUTHORISED(16, "sender not authorised for this command"),
     NO_MARK_PRICE(24, "instrument has no mark price yet"),
     INVALID_SEQUENCE(27, "sequence must be positive: the first sequence of a sender is 1"),
-    INTERNAL_ERROR(28, "internal error: the command was not applied");
+    INTERNAL_ERROR(28, "internal error: the command was not applied"),
+    MARGIN_CALL_OPEN(29, "account has an open margin call: only risk-reducing orders and trades are accepted"),
+    LIQUIDATION_OPEN(30, "account is in liquidation: only risk-reducing orders and trades are accepted"),
+    UNKNOWN_ORDER(31, "unknown order, or not this trade's account, instrument or side"),
+    ORDER_EXISTS(32, "order id already open"),
+    NOT_A_LIQUIDITY_PROVIDER(33, "account is not a registered backstop liquidity provider"),
+    NO_AUCTION_OPEN(34, "no liquidation auction is open for that slice"),
+    INSUFFICIENT_CAPACITY(35, "exceeds the remaining declared or margin capacity"),
+    UNKNOWN_POOL(36, "unknown backstop pool");
 
-    private static final Outcome[] BY_CODE = new Outcome[32];
+    private static final Outcome[] BY_CODE = new Outcome[64];
 
     static
     {

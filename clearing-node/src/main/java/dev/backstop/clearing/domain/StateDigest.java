@@ -25,6 +25,19 @@ final class StateDigest implements ClearingStateSink
         }
     }
 
+    /**
+     * Adds a record tag and values: for records added by other components (the liquidation engine) without a method
+     * here of their own.
+     */
+    void putRecord(final char tag, final long... values)
+    {
+        putLong(tag);
+        for (final long value : values)
+        {
+            putLong(value);
+        }
+    }
+
     public void header(
         final long eventSequence, final long netDeposits, final long feeAccount, final long tradesCleared)
     {
@@ -33,6 +46,110 @@ final class StateDigest implements ClearingStateSink
         putLong(netDeposits);
         putLong(feeAccount);
         putLong(tradesCleared);
+    }
+
+    public void riskLedger(final long clusterTimeMs, final long insuranceFund, final long openDeficits)
+    {
+        putLong('L');
+        putLong(clusterTimeMs);
+        putLong(insuranceFund);
+        putLong(openDeficits);
+    }
+
+    public void instrumentRisk(final Instrument instrument)
+    {
+        putLong('R');
+        putLong(instrument.instrumentId());
+        putLong(instrument.underlyingId());
+        final MarginBrackets brackets = instrument.marginBrackets();
+        putLong(brackets.count());
+        for (int k = 0, n = brackets.count(); k < n; k++)
+        {
+            putLong(brackets.capAt(k));
+            putLong(brackets.initialMarginPpmAt(k));
+            putLong(brackets.maintenanceMarginPpmAt(k));
+        }
+        putLong(instrument.openInterestScaling().lowerCapNotional());
+        putLong(instrument.openInterestScaling().upperCapNotional());
+        putRate(instrument.initialMarginRate());
+        putRate(instrument.maintenanceMarginRate());
+    }
+
+    public void oracle(final int instrumentId, final PriceOracle oracle)
+    {
+        putLong('O');
+        putLong(instrumentId);
+        final OracleParameters parameters = oracle.parameters();
+        putLong(parameters.sourceAgeLimitMs());
+        putLong(parameters.exclusionBandPpm());
+        putLong(parameters.quorum());
+        putLong(parameters.markBasis().code());
+        putLong(parameters.emaWindowMs());
+        putLong(parameters.maxSources());
+        putLong(oracle.sourceCount());
+        for (int i = 0, n = oracle.sourceCount(); i < n; i++)
+        {
+            putLong(oracle.sourceIdAt(i));
+            putLong(oracle.sourcePriceTicksAt(i));
+            putLong(oracle.sourceTimeMsAt(i));
+            putLong(oracle.isSourceExcludedAt(i) ? 1 : 0);
+        }
+        putLong(oracle.indexPriceTicks());
+        putLong(oracle.markPriceTicks());
+        putLong(oracle.previousMarkTicks());
+        putLong(oracle.hasBasis() ? 1 : 0);
+        putLong(oracle.emaBasisTicks());
+        putLong(oracle.emaTimeMs());
+        putLong(oracle.lastTradeTicks());
+        putLong(oracle.lastTradeTimeMs());
+        putLong(null == oracle.lastDecision() ? 0 : oracle.lastDecision().code());
+        putLong(oracle.othersMedianTicks());
+        putLong(oracle.freshSourceCount());
+        putLong(oracle.countedSourceCount());
+    }
+
+    public void portfolioMargin(final PortfolioMargin portfolioMargin)
+    {
+        putLong('P');
+        putLong(portfolioMargin.maintenanceFractionPpm());
+        putLong(portfolioMargin.minimumGrossPpm());
+        putLong(portfolioMargin.defaultScenarioCount());
+        for (int s = 0, n = portfolioMargin.defaultScenarioCount(); s < n; s++)
+        {
+            putLong(portfolioMargin.defaultShockPpmAt(s));
+        }
+        putLong(portfolioMargin.gridCount());
+        for (int g = 0, n = portfolioMargin.gridCount(); g < n; g++)
+        {
+            putLong(portfolioMargin.gridUnderlyingIdAt(g));
+            final int count = portfolioMargin.gridScenarioCountAt(g);
+            putLong(count);
+            for (int s = 0; s < count; s++)
+            {
+                putLong(portfolioMargin.gridShockPpmAt(g, s));
+            }
+        }
+    }
+
+    public void accountRisk(final MarginAccount account)
+    {
+        putLong('K');
+        putLong(account.accountId());
+        putLong(account.riskState().code());
+        putLong(account.marginMethod().code());
+        putLong(account.role().code());
+    }
+
+    public void order(final OpenOrder order)
+    {
+        putLong('Q');
+        putLong(order.orderId());
+        putLong(order.accountId());
+        putLong(order.instrumentId());
+        putLong(order.buy() ? 1 : 0);
+        putLong(order.remainingLots());
+        putLong(order.limitPriceTicks());
+        putLong(order.reservedMargin());
     }
 
     public void instrument(final Instrument instrument)
@@ -104,7 +221,20 @@ final class StateDigest implements ClearingStateSink
         }
     }
 
-    private void putLong(final long value)
+    private void putRate(final MarginRateFloor rate)
+    {
+        putLong(rate.effectiveRatePpm());
+        putLong(rate.targetRatePpm());
+        putLong(rate.floorPpm());
+        putLong(rate.maxCutPerStepPpm());
+        putLong(rate.stepIntervalMs());
+        putLong(rate.nextStepDeadlineMs());
+    }
+
+    /**
+     * Adds one value to the digest; the liquidation engine's records use it too.
+     */
+    void putLong(final long value)
     {
         for (int i = 0; i < Long.BYTES; i++)
         {

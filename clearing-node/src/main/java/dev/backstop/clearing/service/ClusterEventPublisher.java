@@ -101,7 +101,8 @@ final class ClusterEventPublisher implements ClearingEvents
             case QUERY_LEDGER:
                 return QueryLedgerCommandDecoder.TEMPLATE_ID;
             default:
-                throw new IllegalArgumentException("no template for command " + type);
+                // Commands added with the risk engine have no cluster template in this adapter yet.
+                return 0;
         }
     }
 
@@ -171,11 +172,14 @@ final class ClusterEventPublisher implements ClearingEvents
         final int instrumentId,
         final int sourceId,
         final long tickPriceTicks,
+        final dev.backstop.clearing.domain.TickDecision decision,
         final long previousMarkTicks,
-        final long markPriceTicks)
+        final long markPriceTicks,
+        final long indexPriceTicks,
+        final int freshSources,
+        final long othersMedianTicks)
     {
-        // The domain reports only ticks it accepted (a refused tick is a CommandRefused event); the richer oracle
-        // decisions (stale, excluded, below quorum, held by band) arrive with DESIGN.md 5.1.
+        // The index, source count and others' median are encoded once the event schema carries them.
         markPriceUpdated.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .eventSequence(eventSequence)
             .logPosition(logPosition)
@@ -183,7 +187,7 @@ final class ClusterEventPublisher implements ClearingEvents
             .instrumentId(instrumentId)
             .sourceId(sourceId)
             .tickPriceTicks(tickPriceTicks)
-            .decision(TickDecision.ACCEPTED)
+            .decision(TickDecision.get((short)decision.code()))
             .previousMarkTicks(previousMarkTicks)
             .markPriceTicks(markPriceTicks);
         publish(markPriceUpdated.encodedLength());

@@ -34,8 +34,54 @@ final class RecordingEvents implements ClearingEvents
     }
 
     record MarkPriceUpdated(
-        long sequence, int instrumentId, int sourceId, long tickPriceTicks, long previousMarkTicks,
-        long markPriceTicks) implements Event
+        long sequence, int instrumentId, int sourceId, long tickPriceTicks, TickDecision decision,
+        long previousMarkTicks, long markPriceTicks, long indexPriceTicks, int freshSources, long othersMedianTicks)
+        implements Event
+    {
+        /**
+         * An accepted tick from a single fresh source: the index is the tick and there is no other source.
+         */
+        MarkPriceUpdated(
+            final long sequence, final int instrumentId, final int sourceId, final long tickPriceTicks,
+            final long previousMarkTicks, final long markPriceTicks)
+        {
+            this(sequence, instrumentId, sourceId, tickPriceTicks, TickDecision.ACCEPTED, previousMarkTicks,
+                markPriceTicks, 0 == sourceId ? 0 : tickPriceTicks, 0 == sourceId ? 0 : 1, 0);
+        }
+    }
+
+    record OrderAccepted(
+        long sequence, long orderId, long accountId, int instrumentId, boolean buy, long lots, long limitPriceTicks,
+        long reservedMargin, long accountReservedMargin) implements Event
+    {
+    }
+
+    record OrderFilled(
+        long sequence, long orderId, long accountId, long filledLots, long remainingLots, long consumedMargin,
+        long reservedMargin, long accountReservedMargin) implements Event
+    {
+    }
+
+    record OrderCancelled(
+        long sequence, long orderId, long accountId, long remainingLots, long releasedMargin,
+        long accountReservedMargin) implements Event
+    {
+    }
+
+    record RiskStateChanged(
+        long sequence, long accountId, RiskState previousState, RiskState state, long equity, long initialMargin,
+        long maintenanceMargin, RiskCause cause) implements Event
+    {
+    }
+
+    record MarginRatesChanged(
+        long sequence, int instrumentId, int initialMarginPpm, int maintenanceMarginPpm, int targetInitialMarginPpm,
+        int targetMaintenanceMarginPpm) implements Event
+    {
+    }
+
+    record RiskParametersChanged(long sequence, CommandType command, int instrumentId, long accountId)
+        implements Event
     {
     }
 
@@ -124,11 +170,92 @@ final class RecordingEvents implements ClearingEvents
         final int instrumentId,
         final int sourceId,
         final long tickPriceTicks,
+        final TickDecision decision,
         final long previousMarkTicks,
-        final long markPriceTicks)
+        final long markPriceTicks,
+        final long indexPriceTicks,
+        final int freshSources,
+        final long othersMedianTicks)
     {
         add(new MarkPriceUpdated(
-            eventSequence, instrumentId, sourceId, tickPriceTicks, previousMarkTicks, markPriceTicks));
+            eventSequence, instrumentId, sourceId, tickPriceTicks, decision, previousMarkTicks, markPriceTicks,
+            indexPriceTicks, freshSources, othersMedianTicks));
+    }
+
+    public void onOrderAccepted(
+        final long eventSequence,
+        final long orderId,
+        final long accountId,
+        final int instrumentId,
+        final boolean buy,
+        final long lots,
+        final long limitPriceTicks,
+        final long reservedMargin,
+        final long accountReservedMargin)
+    {
+        add(new OrderAccepted(
+            eventSequence, orderId, accountId, instrumentId, buy, lots, limitPriceTicks, reservedMargin,
+            accountReservedMargin));
+    }
+
+    public void onOrderFilled(
+        final long eventSequence,
+        final long orderId,
+        final long accountId,
+        final long filledLots,
+        final long remainingLots,
+        final long consumedMargin,
+        final long reservedMargin,
+        final long accountReservedMargin)
+    {
+        add(new OrderFilled(
+            eventSequence, orderId, accountId, filledLots, remainingLots, consumedMargin, reservedMargin,
+            accountReservedMargin));
+    }
+
+    public void onOrderCancelled(
+        final long eventSequence,
+        final long orderId,
+        final long accountId,
+        final long remainingLots,
+        final long releasedMargin,
+        final long accountReservedMargin)
+    {
+        add(new OrderCancelled(
+            eventSequence, orderId, accountId, remainingLots, releasedMargin, accountReservedMargin));
+    }
+
+    public void onRiskStateChanged(
+        final long eventSequence,
+        final long accountId,
+        final RiskState previousState,
+        final RiskState state,
+        final long equity,
+        final long initialMargin,
+        final long maintenanceMargin,
+        final RiskCause cause)
+    {
+        add(new RiskStateChanged(
+            eventSequence, accountId, previousState, state, equity, initialMargin, maintenanceMargin, cause));
+    }
+
+    public void onMarginRatesChanged(
+        final long eventSequence,
+        final int instrumentId,
+        final int initialMarginPpm,
+        final int maintenanceMarginPpm,
+        final int targetInitialMarginPpm,
+        final int targetMaintenanceMarginPpm)
+    {
+        add(new MarginRatesChanged(
+            eventSequence, instrumentId, initialMarginPpm, maintenanceMarginPpm, targetInitialMarginPpm,
+            targetMaintenanceMarginPpm));
+    }
+
+    public void onRiskParametersChanged(
+        final long eventSequence, final CommandType command, final int instrumentId, final long accountId)
+    {
+        add(new RiskParametersChanged(eventSequence, command, instrumentId, accountId));
     }
 
     public void onCollateralMoved(

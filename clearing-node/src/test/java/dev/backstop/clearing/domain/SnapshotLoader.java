@@ -44,6 +44,102 @@ final class SnapshotLoader implements ClearingStateSink
         target.restoreHeader(eventSequence, netDeposits, feeAccount, tradesCleared);
     }
 
+    public void riskLedger(final long clusterTimeMs, final long insuranceFund, final long openDeficits)
+    {
+        target.restoreRiskLedger(clusterTimeMs, insuranceFund, openDeficits);
+    }
+
+    public void instrumentRisk(final Instrument i)
+    {
+        final MarginBrackets brackets = i.marginBrackets();
+        final int count = brackets.count();
+        final long[] caps = new long[count];
+        final int[] imr = new int[count];
+        final int[] mmr = new int[count];
+        for (int k = 0; k < count; k++)
+        {
+            caps[k] = brackets.capAt(k);
+            imr[k] = brackets.initialMarginPpmAt(k);
+            mmr[k] = brackets.maintenanceMarginPpmAt(k);
+        }
+        target.restoreInstrumentRisk(
+            i.instrumentId(), i.underlyingId(), count, caps, imr, mmr, i.openInterestScaling().lowerCapNotional(),
+            i.openInterestScaling().upperCapNotional());
+        restoreRate(i.instrumentId(), true, i.initialMarginRate());
+        restoreRate(i.instrumentId(), false, i.maintenanceMarginRate());
+    }
+
+    private void restoreRate(final int instrumentId, final boolean initial, final MarginRateFloor rate)
+    {
+        target.restoreMarginRateFloor(
+            instrumentId, initial, rate.effectiveRatePpm(), rate.targetRatePpm(), rate.floorPpm(),
+            rate.maxCutPerStepPpm(), rate.stepIntervalMs(), rate.nextStepDeadlineMs());
+    }
+
+    public void oracle(final int instrumentId, final PriceOracle source)
+    {
+        final OracleParameters p = source.parameters();
+        target.restoreOracleParameters(
+            instrumentId, p.sourceAgeLimitMs(), p.exclusionBandPpm(), p.quorum(), p.markBasis().code(),
+            p.emaWindowMs(), p.maxSources());
+        final PriceOracle oracle = target.instrument(instrumentId).oracle();
+        oracle.reset();
+        for (int s = 0; s < source.sourceCount(); s++)
+        {
+            oracle.restoreSource(
+                source.sourceIdAt(s), source.sourcePriceTicksAt(s), source.sourceTimeMsAt(s),
+                source.isSourceExcludedAt(s));
+        }
+        oracle.restorePrices(source.indexPriceTicks(), source.markPriceTicks(), source.previousMarkTicks());
+        oracle.restoreBasis(
+            source.hasBasis(), source.emaBasisTicks(), source.emaTimeMs(), source.lastTradeTicks(),
+            source.lastTradeTimeMs());
+        oracle.restoreLastTick(
+            source.lastDecision(), source.othersMedianTicks(), source.freshSourceCount(),
+            source.countedSourceCount());
+    }
+
+    public void portfolioMargin(final PortfolioMargin source)
+    {
+        final PortfolioMargin portfolio = target.portfolioMargin();
+        assertAccepted(portfolio.parameters(source.maintenanceFractionPpm(), source.minimumGrossPpm()));
+        final int[] defaults = new int[source.defaultScenarioCount()];
+        for (int s = 0; s < defaults.length; s++)
+        {
+            defaults[s] = source.defaultShockPpmAt(s);
+        }
+        assertAccepted(portfolio.defaultScenarios(defaults.length, defaults));
+        for (int g = 0; g < source.gridCount(); g++)
+        {
+            final int[] shocks = new int[source.gridScenarioCountAt(g)];
+            for (int s = 0; s < shocks.length; s++)
+            {
+                shocks[s] = source.gridShockPpmAt(g, s);
+            }
+            assertAccepted(portfolio.scenarios(source.gridUnderlyingIdAt(g), shocks.length, shocks));
+        }
+    }
+
+    private static void assertAccepted(final Outcome outcome)
+    {
+        if (outcome != Outcome.ACCEPTED)
+        {
+            throw new AssertionError("restore refused: " + outcome);
+        }
+    }
+
+    public void accountRisk(final MarginAccount a)
+    {
+        target.restoreAccountRisk(a.accountId(), a.riskState(), a.marginMethod(), a.role());
+    }
+
+    public void order(final OpenOrder o)
+    {
+        target.restoreOrder(
+            o.orderId(), o.accountId(), o.instrumentId(), o.buy(), o.remainingLots(), o.limitPriceTicks(),
+            o.reservedMargin());
+    }
+
     public void instrument(final Instrument i)
     {
         target.restoreInstrument(

@@ -55,6 +55,84 @@ final class StateDump implements ClearingStateSink
             " tradesCleared=" + tradesCleared);
     }
 
+    public void riskLedger(final long clusterTimeMs, final long insuranceFund, final long openDeficits)
+    {
+        lines.add("ledger now=" + clusterTimeMs + " insurance=" + insuranceFund + " deficits=" + openDeficits);
+    }
+
+    public void instrumentRisk(final Instrument i)
+    {
+        final StringBuilder line = new StringBuilder()
+            .append("risk ").append(i.instrumentId()).append(" underlying=").append(i.underlyingId());
+        final MarginBrackets b = i.marginBrackets();
+        for (int k = 0; k < b.count(); k++)
+        {
+            line.append(" [").append(b.capAt(k)).append(' ').append(b.initialMarginPpmAt(k)).append('/')
+                .append(b.maintenanceMarginPpmAt(k)).append(']');
+        }
+        line.append(" oi=").append(i.openInterestScaling().lowerCapNotional()).append("..")
+            .append(i.openInterestScaling().upperCapNotional());
+        appendRate(line.append(" imr="), i.initialMarginRate());
+        appendRate(line.append(" mmr="), i.maintenanceMarginRate());
+        lines.add(line.toString());
+    }
+
+    private static void appendRate(final StringBuilder line, final MarginRateFloor r)
+    {
+        line.append(r.effectiveRatePpm()).append('>').append(r.targetRatePpm()).append(" floor ").append(r.floorPpm())
+            .append(" step ").append(r.maxCutPerStepPpm()).append('/').append(r.stepIntervalMs()).append(" next ")
+            .append(r.nextStepDeadlineMs());
+    }
+
+    public void oracle(final int instrumentId, final PriceOracle o)
+    {
+        final StringBuilder line = new StringBuilder().append("oracle ").append(instrumentId).append(' ')
+            .append(o.parameters()).append(" index=").append(o.indexPriceTicks()).append(" mark=")
+            .append(o.markPriceTicks()).append(" previous=").append(o.previousMarkTicks()).append(" basis=")
+            .append(o.hasBasis()).append('/').append(o.emaBasisTicks()).append('@').append(o.emaTimeMs())
+            .append(" lastTrade=").append(o.lastTradeTicks()).append('@').append(o.lastTradeTimeMs())
+            .append(" last=").append(o.lastDecision()).append(" others=").append(o.othersMedianTicks())
+            .append(" fresh=").append(o.freshSourceCount()).append(" counted=").append(o.countedSourceCount());
+        for (int s = 0; s < o.sourceCount(); s++)
+        {
+            line.append(" [").append(o.sourceIdAt(s)).append(": ").append(o.sourcePriceTicksAt(s)).append('@')
+                .append(o.sourceTimeMsAt(s)).append(o.isSourceExcludedAt(s) ? " excluded]" : "]");
+        }
+        lines.add(line.toString());
+    }
+
+    public void portfolioMargin(final PortfolioMargin p)
+    {
+        final StringBuilder line = new StringBuilder().append("portfolio mm=").append(p.maintenanceFractionPpm())
+            .append(" gross=").append(p.minimumGrossPpm()).append(" default=");
+        for (int s = 0; s < p.defaultScenarioCount(); s++)
+        {
+            line.append(p.defaultShockPpmAt(s)).append(',');
+        }
+        for (int g = 0; g < p.gridCount(); g++)
+        {
+            line.append(" u").append(p.gridUnderlyingIdAt(g)).append('=');
+            for (int s = 0; s < p.gridScenarioCountAt(g); s++)
+            {
+                line.append(p.gridShockPpmAt(g, s)).append(',');
+            }
+        }
+        lines.add(line.toString());
+    }
+
+    public void accountRisk(final MarginAccount a)
+    {
+        lines.add("accountRisk " + a.accountId() + " " + a.riskState() + " " + a.marginMethod() + " " + a.role() +
+            " reserved=" + a.reservedMargin() + " orders=" + a.openOrderCount());
+    }
+
+    public void order(final OpenOrder o)
+    {
+        lines.add("order " + o.orderId() + " account=" + o.accountId() + " instrument=" + o.instrumentId() +
+            (o.buy() ? " buy " : " sell ") + o.remainingLots() + " @" + o.limitPriceTicks() + " reserved=" +
+            o.reservedMargin());
+    }
+
     public void instrument(final Instrument i)
     {
         lines.add("instrument " + i.instrumentId() + " " + i.symbol() + " imr=" + i.initialMarginPpm() +

@@ -290,8 +290,12 @@ class SnapshotRecordsTest
             final int instrumentId,
             final int sourceId,
             final long tickPriceTicks,
+            final dev.backstop.clearing.domain.TickDecision decision,
             final long previousMarkTicks,
-            final long markPriceTicks)
+            final long markPriceTicks,
+            final long indexPriceTicks,
+            final int freshSources,
+            final long othersMedianTicks)
         {
         }
 

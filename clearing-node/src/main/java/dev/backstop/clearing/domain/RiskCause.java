@@ -1,0 +1,82 @@
+package dev.backstop.clearing.domain;
+
+/**
+ * What moved an account's risk state: published with every margin call, cure and liquidation step so the stream
+ * says why (DESIGN.md section 5, "each with a cause code"). {@link #code()} is a stable number for events.
+ */
+public enum RiskCause
+{
+    /**
+     * A trade the account took part in (or one that moved the instrument's open interest).
+     */
+    TRADE(1),
+
+    /**
+     * A mark price move on an instrument the account holds.
+     */
+    MARK_PRICE(2),
+
+    /**
+     * A deposit into the account.
+     */
+    DEPOSIT(3),
+
+    /**
+     * A withdrawal from the account.
+     */
+    WITHDRAWAL(4),
+
+    /**
+     * An operator changed margin parameters (brackets, rates, scaling, method, scenarios, underlying).
+     */
+    MARGIN_PARAMETERS(5),
+
+    /**
+     * A step of a margin-rate cut released on a timer.
+     */
+    MARGIN_RATE_STEP(6),
+
+    /**
+     * The liquidation engine: a trigger, a slice, a takeover or the end of a liquidation.
+     */
+    LIQUIDATION(7),
+
+    /**
+     * A backstop pool or a liquidity provider took over positions.
+     */
+    TAKEOVER(8);
+
+    private static final RiskCause[] BY_CODE = new RiskCause[16];
+
+    static
+    {
+        for (final RiskCause cause : values())
+        {
+            BY_CODE[cause.code] = cause;
+        }
+    }
+
+    private final int code;
+
+    RiskCause(final int code)
+    {
+        this.code = code;
+    }
+
+    /**
+     * @return stable code for events.
+     */
+    public int code()
+    {
+        return code;
+    }
+
+    /**
+     * @param code stable code.
+     * @return the cause with that code, or null when none has it.
+     */
+    public static RiskCause fromCode(final int code)
+    {
+        return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+    }
+}
