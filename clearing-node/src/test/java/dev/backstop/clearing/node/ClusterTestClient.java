@@ -248,7 +248,9 @@ final class ClusterTestClient implements AutoCloseable
             .buyAccountId(buyAccountId)
             .sellAccountId(sellAccountId)
             .priceTicks(priceTicks)
-            .quantityLots(quantityLots);
+            .quantityLots(quantityLots)
+            .buyOrderId(0)
+            .sellOrderId(0);
         return submit(exchangeId, sequence, TradeCommandEncoder.TEMPLATE_ID, encoder.encodedLength());
     }
 
@@ -261,7 +263,8 @@ final class ClusterTestClient implements AutoCloseable
             .sequence(sequence)
             .instrumentId(instrumentId)
             .sourceId(sourceId)
-            .priceTicks(priceTicks);
+            .priceTicks(priceTicks)
+            .sourceTimeMs(System.currentTimeMillis());
         return submit(senderId, sequence, PriceTickCommandEncoder.TEMPLATE_ID, encoder.encodedLength());
     }
 

@@ -18,6 +18,24 @@ import dev.backstop.sbe.cluster.ResultCode;
 import dev.backstop.sbe.cluster.SenderSequenceQueryEncoder;
 import dev.backstop.sbe.cluster.SenderSequenceResultDecoder;
 import dev.backstop.sbe.cluster.TradeCommandEncoder;
+import dev.backstop.sbe.cluster.AccountMarginMethodCommandEncoder;
+import dev.backstop.sbe.cluster.CancelOrderCommandEncoder;
+import dev.backstop.sbe.cluster.InstrumentUnderlyingCommandEncoder;
+import dev.backstop.sbe.cluster.MarginBracketsCommandEncoder;
+import dev.backstop.sbe.cluster.MarginMethod;
+import dev.backstop.sbe.cluster.MarginRateCommandEncoder;
+import dev.backstop.sbe.cluster.MarkBasis;
+import dev.backstop.sbe.cluster.OpenInterestScalingCommandEncoder;
+import dev.backstop.sbe.cluster.OracleParametersCommandEncoder;
+import dev.backstop.sbe.cluster.OrderCommandEncoder;
+import dev.backstop.sbe.cluster.Side;
+import dev.backstop.sbe.cluster.UnderlyingScenariosCommandEncoder;
+import dev.backstop.sbe.events.MarginRatesChangedDecoder;
+import dev.backstop.sbe.events.MarkPriceUpdatedDecoder;
+import dev.backstop.sbe.events.OrderAcceptedDecoder;
+import dev.backstop.sbe.events.OrderCancelledDecoder;
+import dev.backstop.sbe.events.RiskParametersChangedDecoder;
+import dev.backstop.sbe.events.TickDecision;
 import dev.backstop.sbe.cluster.WithdrawCommandEncoder;
 import dev.backstop.sbe.events.CollateralMovedDecoder;
 import dev.backstop.sbe.events.CollateralMovement;
@@ -380,11 +398,225 @@ class ClearingServiceTest
     }
 
     @Test
+    void publishesEveryTickDecisionWithIndexAndSources()
+    {
+        setUpAccounts();
+        cluster.time = 1_000_000;
+        send(priceTick(EXCHANGE, 1, 50_000));
+
+        final DirectBuffer event = lastEvent(MarkPriceUpdatedDecoder.TEMPLATE_ID);
+        final MarkPriceUpdatedDecoder mark = new MarkPriceUpdatedDecoder()
+            .wrap(event, MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(), headerDecoder.version());
+        assertEquals(TickDecision.ACCEPTED, mark.decision());
+        assertEquals(50_000, mark.tickPriceTicks());
+        assertEquals(50_000, mark.indexPriceTicks());
+        assertEquals(50_000, mark.markPriceTicks());
+        assertEquals(1, mark.freshSources());
+    }
+
+    @Test
+    void reservesMarginForAnOrderAndReleasesItOnCancel()
+    {
+        setUpAccounts();
+        cluster.time = 1_000_000;
+        send(priceTick(EXCHANGE, 1, 50_000));
+        send(order(EXCHANGE, 2, 901, 11, Side.BUY, 50_000, 3));
+        assertResult(lastResult(gateway), EXCHANGE, 2, ResultCode.ACCEPTED, false, OrderCommandEncoder.TEMPLATE_ID);
+
+        final DirectBuffer acceptedEvent = lastEvent(OrderAcceptedDecoder.TEMPLATE_ID);
+        final OrderAcceptedDecoder accepted = new OrderAcceptedDecoder().wrap(acceptedEvent,
+            MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(), headerDecoder.version());
+        assertEquals(901, accepted.orderId());
+        assertEquals(11, accepted.accountId());
+        assertEquals(dev.backstop.sbe.events.Side.BUY, accepted.side());
+        assertEquals(3, accepted.quantityLots());
+        assertTrue(accepted.reservedMargin() > 0, "an order reserves initial margin");
+        assertEquals(accepted.reservedMargin(), service.clearingHouse().account(11).reservedMargin());
+
+        send(cancelOrder(EXCHANGE, 3, 901));
+        assertResult(lastResult(gateway), EXCHANGE, 3, ResultCode.ACCEPTED, false,
+            CancelOrderCommandEncoder.TEMPLATE_ID);
+        final DirectBuffer cancelledEvent = lastEvent(OrderCancelledDecoder.TEMPLATE_ID);
+        final OrderCancelledDecoder cancelled = new OrderCancelledDecoder().wrap(cancelledEvent,
+            MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(), headerDecoder.version());
+        assertEquals(901, cancelled.orderId());
+        assertEquals(accepted.reservedMargin(), cancelled.releasedMargin());
+        assertEquals(0, service.clearingHouse().account(11).reservedMargin());
+
+        send(cancelOrder(EXCHANGE, 4, 901));
+        assertResult(lastResult(gateway), EXCHANGE, 4, ResultCode.UNKNOWN_ORDER, false,
+            CancelOrderCommandEncoder.TEMPLATE_ID);
+    }
+
+    @Test
+    void refusesAnOrderWithAnUnknownSide()
+    {
+        setUpAccounts();
+        final int length = order(EXCHANGE, 1, 5, 11, Side.BUY, 100, 1);
+        buffer.putByte(MessageHeaderEncoder.ENCODED_LENGTH + OrderCommandEncoder.sideEncodingOffset(), (byte)9);
+        assertRefused(buffer, length, ResultCode.MALFORMED_MESSAGE, OrderCommandEncoder.TEMPLATE_ID, EXCHANGE, 1);
+    }
+
+    @Test
+    void appliesTheOperatorsRiskParametersIncludingRepeatingGroups()
+    {
+        setUpAccounts();
+        send(brackets(OPERATOR, 4, new long[]{10_000_000, Long.MAX_VALUE}, new int[]{100_000, 200_000},
+            new int[]{50_000, 100_000}));
+        assertResult(lastResult(gateway), OPERATOR, 4, ResultCode.ACCEPTED, false,
+            MarginBracketsCommandEncoder.TEMPLATE_ID);
+        assertEquals(2, service.clearingHouse().instrument(INSTRUMENT).marginBrackets().count());
+        assertEquals(200_000, service.clearingHouse().instrument(INSTRUMENT).marginBrackets().initialMarginPpmAt(1));
+        assertParametersChanged(MarginBracketsCommandEncoder.TEMPLATE_ID, INSTRUMENT, 0);
+
+        send(scenarios(OPERATOR, 5, 3, -150_000, 0, 150_000));
+        assertResult(lastResult(gateway), OPERATOR, 5, ResultCode.ACCEPTED, false,
+            UnderlyingScenariosCommandEncoder.TEMPLATE_ID);
+        assertEquals(1, service.clearingHouse().portfolioMargin().gridCount());
+        assertEquals(150_000, service.clearingHouse().portfolioMargin().gridShockPpmAt(0, 2));
+
+        send(oracleParameters(OPERATOR, 6, 10_000, 30_000, 1, MarkBasis.INDEX, 60_000));
+        assertResult(lastResult(gateway), OPERATOR, 6, ResultCode.ACCEPTED, false,
+            OracleParametersCommandEncoder.TEMPLATE_ID);
+        assertEquals(10_000, service.clearingHouse().instrument(INSTRUMENT).oracleParameters().sourceAgeLimitMs());
+
+        send(openInterestScaling(OPERATOR, 7, 1_000_000_000L, 9_000_000_000L));
+        assertResult(lastResult(gateway), OPERATOR, 7, ResultCode.ACCEPTED, false,
+            OpenInterestScalingCommandEncoder.TEMPLATE_ID);
+        assertEquals(9_000_000_000L,
+            service.clearingHouse().instrument(INSTRUMENT).openInterestScaling().upperCapNotional());
+
+        send(marginMethod(OPERATOR, 8, 12, MarginMethod.PORTFOLIO));
+        assertResult(lastResult(gateway), OPERATOR, 8, ResultCode.ACCEPTED, false,
+            AccountMarginMethodCommandEncoder.TEMPLATE_ID);
+        assertEquals(dev.backstop.clearing.domain.MarginMethod.PORTFOLIO,
+            service.clearingHouse().account(12).marginMethod());
+        assertParametersChanged(AccountMarginMethodCommandEncoder.TEMPLATE_ID, 0, 12);
+
+        send(instrumentUnderlying(OPERATOR, 9, 3));
+        assertResult(lastResult(gateway), OPERATOR, 9, ResultCode.ACCEPTED, false,
+            InstrumentUnderlyingCommandEncoder.TEMPLATE_ID);
+        assertEquals(3, service.clearingHouse().instrument(INSTRUMENT).underlyingId());
+
+        send(brackets(OPERATOR, 10, new long[]{10_000_000}, new int[]{100_000}, new int[]{50_000}));
+        assertResult(lastResult(gateway), OPERATOR, 10, ResultCode.INVALID_PARAMETER, false,
+            MarginBracketsCommandEncoder.TEMPLATE_ID);
+        assertEquals(2, service.clearingHouse().instrument(INSTRUMENT).marginBrackets().count(), "nothing changed");
+    }
+
+    @Test
+    void refusesARepeatingGroupThatRunsPastTheEnd()
+    {
+        setUpAccounts();
+        final int length = scenarios(OPERATOR, 4, 3, -100_000, 100_000);
+        assertRefused(buffer, length - 1, ResultCode.MALFORMED_MESSAGE, UnderlyingScenariosCommandEncoder.TEMPLATE_ID,
+            OPERATOR, 4);
+
+        final int groupHeader = MessageHeaderEncoder.ENCODED_LENGTH + UnderlyingScenariosCommandEncoder.BLOCK_LENGTH;
+        buffer.putShort(groupHeader + 2, (short)(ClearingService.MAX_GROUP_ENTRIES + 1), ByteOrder.LITTLE_ENDIAN);
+        assertRefused(buffer, length, ResultCode.MALFORMED_MESSAGE, UnderlyingScenariosCommandEncoder.TEMPLATE_ID,
+            OPERATOR, 4);
+    }
+
+    @Test
+    void keepsOneTimerOnTheClearingHousesNextDeadline()
+    {
+        setUpAccounts();
+        assertTrue(cluster.timers.isEmpty(), "no timer while nothing is due");
+        assertEquals(Long.MAX_VALUE, service.scheduledDeadlineMs());
+
+        cluster.time = 10_000;
+        // A cut from 10%/5% to 8%/4% is released in steps of 1% every second.
+        send(marginRate(OPERATOR, 4, 80_000, 40_000, 50_000, 25_000, 10_000, 1_000));
+        assertResult(lastResult(gateway), OPERATOR, 4, ResultCode.ACCEPTED, false,
+            MarginRateCommandEncoder.TEMPLATE_ID);
+        assertEquals(11_000L, cluster.timers.get(ClearingService.ONE_TIMER_ID));
+        assertEquals(11_000L, service.scheduledDeadlineMs());
+        final int callsAfterScheduling = cluster.timerCalls;
+
+        cluster.time = 10_500;
+        send(deposit(MEMBER, 3, 11, 1_000));
+        assertEquals(callsAfterScheduling, cluster.timerCalls, "an unchanged deadline is not rescheduled");
+
+        cluster.time = 11_000;
+        final int eventsBefore = events(gateway).size();
+        fireTimer(11_000);
+        assertEquals(1, service.timersFired());
+        assertTrue(events(gateway).size() > eventsBefore, "a step of the cut is published");
+        final MarginRatesChangedDecoder rates = new MarginRatesChangedDecoder().wrap(
+            lastEvent(MarginRatesChangedDecoder.TEMPLATE_ID), MessageHeaderDecoder.ENCODED_LENGTH,
+            headerDecoder.blockLength(), headerDecoder.version());
+        assertEquals(90_000, rates.initialMarginPpm());
+        assertEquals(80_000, rates.targetInitialMarginPpm());
+        assertEquals(11_000, rates.clusterTime());
+        assertEquals(12_000L, cluster.timers.get(ClearingService.ONE_TIMER_ID), "rescheduled for the next step");
+
+        fireTimer(12_000);
+        assertEquals(80_000, service.clearingHouse().instrument(INSTRUMENT).initialMarginRate().effectiveRatePpm());
+        assertTrue(cluster.timers.isEmpty(), "cancelled once nothing is due");
+        assertEquals(Long.MAX_VALUE, service.scheduledDeadlineMs());
+    }
+
+    @Test
+    void retriesATimerTheConsensusModuleCannotTakeYet()
+    {
+        setUpAccounts();
+        cluster.time = 10_000;
+        cluster.backPressuredTimerCalls = 3;
+        send(marginRate(OPERATOR, 4, 80_000, 40_000, 50_000, 25_000, 10_000, 1_000));
+        assertEquals(11_000L, cluster.timers.get(ClearingService.ONE_TIMER_ID));
+        assertEquals(0, cluster.backPressuredTimerCalls);
+    }
+
+    @Test
+    void aSnapshotCarriesTheScheduledDeadlineToARestartedService()
+    {
+        setUpAccounts();
+        cluster.time = 10_000;
+        send(marginRate(OPERATOR, 4, 80_000, 40_000, 50_000, 25_000, 10_000, 1_000));
+
+        final List<byte[]> records = new ArrayList<>();
+        new SnapshotWriter().write(service.clearingHouse(), ClearingService.ONE_TIMER_ID,
+            service.scheduledDeadlineMs(), (buffer, offset, length) ->
+            {
+                final byte[] record = new byte[length];
+                buffer.getBytes(offset, record);
+                records.add(record);
+            });
+        final SnapshotLoader loader = new SnapshotLoader(new dev.backstop.clearing.domain.ClearingHouse(
+            new ClusterEventPublisher(new Egress())));
+        final java.util.Iterator<byte[]> next = records.iterator();
+        loader.loadFrom(
+            new SnapshotLoader.Source()
+            {
+                public int poll(final int fragmentLimit)
+                {
+                    if (!next.hasNext())
+                    {
+                        return 0;
+                    }
+                    final byte[] record = next.next();
+                    loader.onFragment(new UnsafeBuffer(record), 0, record.length, null);
+                    return 1;
+                }
+
+                public boolean isEnded()
+                {
+                    return !next.hasNext();
+                }
+            },
+            org.agrona.concurrent.NoOpIdleStrategy.INSTANCE);
+        assertEquals(ClearingService.ONE_TIMER_ID, loader.timerId());
+        assertEquals(11_000L, loader.timerDeadlineMs());
+    }
+
+    @Test
     void noInputCrashesTheServiceAndEveryMessageGetsExactlyOneReply()
     {
         setUpAccounts();
         final Random random = new Random(20_251_121L);
-        final int[] templates = { 10, 11, 12, 13, 14, 15, 16, 17, 18, 30, 99 };
+        final int[] templates = { 10, 11, 12, 13, 14, 15, 16, 17, 18, 30, 40, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53,
+            54, 55, 56, 57, 99 };
         final UnsafeBuffer fuzz = new UnsafeBuffer(new byte[256]);
 
         for (int i = 0; i < 5_000; i++)
@@ -399,7 +631,8 @@ class ClearingServiceTest
                 fuzz.putShort(0, (short)random.nextInt(80), ByteOrder.LITTLE_ENDIAN);
                 fuzz.putShort(2, (short)templates[random.nextInt(templates.length)], ByteOrder.LITTLE_ENDIAN);
                 fuzz.putShort(4, (short)(random.nextInt(10) > 0 ? 102 : random.nextInt(200)), ByteOrder.LITTLE_ENDIAN);
-                fuzz.putShort(6, (short)(random.nextInt(10) > 0 ? 1 : random.nextInt(3)), ByteOrder.LITTLE_ENDIAN);
+                fuzz.putShort(6, (short)(random.nextInt(10) > 0 ? MessageHeaderEncoder.SCHEMA_VERSION :
+                    random.nextInt(4)), ByteOrder.LITTLE_ENDIAN);
                 if (length >= 24 && random.nextBoolean())
                 {
                     // A plausible next sequence for a random sender makes some of them apply.
@@ -627,6 +860,8 @@ class ClearingServiceTest
             .sellAccountId(sellAccountId)
             .priceTicks(priceTicks)
             .quantityLots(quantityLots)
+            .buyOrderId(0)
+            .sellOrderId(0)
             .encodedLength();
     }
 
@@ -639,6 +874,7 @@ class ClearingServiceTest
             .instrumentId(INSTRUMENT)
             .sourceId(1)
             .priceTicks(priceTicks)
+            .sourceTimeMs(cluster.time)
             .encodedLength();
     }
 
@@ -667,6 +903,181 @@ class ClearingServiceTest
             .wrapAndApplyHeader(buffer, 0, headerEncoder)
             .correlationId(correlationId)
             .senderId(senderId)
+            .encodedLength();
+    }
+    private void fireTimer(final long timestamp)
+    {
+        // The consensus module forgets a timer once it fires, then appends the timer event to the log.
+        assertEquals(timestamp, cluster.timers.remove(ClearingService.ONE_TIMER_ID));
+        cluster.time = timestamp;
+        cluster.logPosition += 64;
+        service.onTimerEvent(ClearingService.ONE_TIMER_ID, timestamp);
+    }
+
+    private DirectBuffer lastEvent(final int templateId)
+    {
+        final List<DirectBuffer> events = events(gateway);
+        for (int i = events.size() - 1; i >= 0; i--)
+        {
+            headerDecoder.wrap(events.get(i), 0);
+            if (templateId == headerDecoder.templateId())
+            {
+                return events.get(i);
+            }
+        }
+        throw new AssertionError("no event of template " + templateId);
+    }
+
+    private void assertParametersChanged(final int templateId, final int instrumentId, final long accountId)
+    {
+        final RiskParametersChangedDecoder changed = new RiskParametersChangedDecoder().wrap(
+            lastEvent(RiskParametersChangedDecoder.TEMPLATE_ID), MessageHeaderDecoder.ENCODED_LENGTH,
+            headerDecoder.blockLength(), headerDecoder.version());
+        assertEquals(templateId, changed.templateId());
+        assertEquals(instrumentId, changed.instrumentId());
+        assertEquals(accountId, changed.accountId());
+    }
+
+    private int order(
+        final long senderId,
+        final long sequence,
+        final long orderId,
+        final long accountId,
+        final Side side,
+        final long priceTicks,
+        final long lots)
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + new OrderCommandEncoder()
+            .wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .senderId(senderId)
+            .sequence(sequence)
+            .orderId(orderId)
+            .instrumentId(INSTRUMENT)
+            .accountId(accountId)
+            .side(side)
+            .priceTicks(priceTicks)
+            .quantityLots(lots)
+            .encodedLength();
+    }
+
+    private int cancelOrder(final long senderId, final long sequence, final long orderId)
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + new CancelOrderCommandEncoder()
+            .wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .senderId(senderId)
+            .sequence(sequence)
+            .orderId(orderId)
+            .encodedLength();
+    }
+
+    private int brackets(
+        final long senderId, final long sequence, final long[] caps, final int[] initial, final int[] maintenance)
+    {
+        final MarginBracketsCommandEncoder encoder = new MarginBracketsCommandEncoder()
+            .wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .senderId(senderId)
+            .sequence(sequence)
+            .instrumentId(INSTRUMENT);
+        final MarginBracketsCommandEncoder.BracketsEncoder brackets = encoder.bracketsCount(caps.length);
+        for (int i = 0; i < caps.length; i++)
+        {
+            brackets.next().notionalCap(caps[i]).initialMarginPpm(initial[i]).maintenanceMarginPpm(maintenance[i]);
+        }
+        return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+    }
+
+    private int scenarios(final long senderId, final long sequence, final int underlyingId, final int... shocksPpm)
+    {
+        final UnderlyingScenariosCommandEncoder encoder = new UnderlyingScenariosCommandEncoder()
+            .wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .senderId(senderId)
+            .sequence(sequence)
+            .underlyingId(underlyingId);
+        final UnderlyingScenariosCommandEncoder.ShocksEncoder shocks = encoder.shocksCount(shocksPpm.length);
+        for (final int shock : shocksPpm)
+        {
+            shocks.next().priceShockPpm(shock);
+        }
+        return MessageHeaderEncoder.ENCODED_LENGTH + encoder.encodedLength();
+    }
+
+    private int oracleParameters(
+        final long senderId,
+        final long sequence,
+        final long ageLimitMs,
+        final int bandPpm,
+        final int quorum,
+        final MarkBasis basis,
+        final long emaWindowMs)
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + new OracleParametersCommandEncoder()
+            .wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .senderId(senderId)
+            .sequence(sequence)
+            .instrumentId(INSTRUMENT)
+            .sourceAgeLimitMs(ageLimitMs)
+            .exclusionBandPpm(bandPpm)
+            .quorum(quorum)
+            .markBasis(basis)
+            .emaWindowMs(emaWindowMs)
+            .encodedLength();
+    }
+
+    private int openInterestScaling(final long senderId, final long sequence, final long lower, final long upper)
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + new OpenInterestScalingCommandEncoder()
+            .wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .senderId(senderId)
+            .sequence(sequence)
+            .instrumentId(INSTRUMENT)
+            .lowerCapNotional(lower)
+            .upperCapNotional(upper)
+            .encodedLength();
+    }
+
+    private int marginMethod(final long senderId, final long sequence, final long accountId, final MarginMethod method)
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + new AccountMarginMethodCommandEncoder()
+            .wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .senderId(senderId)
+            .sequence(sequence)
+            .accountId(accountId)
+            .method(method)
+            .encodedLength();
+    }
+
+    private int instrumentUnderlying(final long senderId, final long sequence, final int underlyingId)
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + new InstrumentUnderlyingCommandEncoder()
+            .wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .senderId(senderId)
+            .sequence(sequence)
+            .instrumentId(INSTRUMENT)
+            .underlyingId(underlyingId)
+            .encodedLength();
+    }
+
+    private int marginRate(
+        final long senderId,
+        final long sequence,
+        final int initial,
+        final int maintenance,
+        final int initialFloor,
+        final int maintenanceFloor,
+        final int maxCutPerStep,
+        final long stepIntervalMs)
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + new MarginRateCommandEncoder()
+            .wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .senderId(senderId)
+            .sequence(sequence)
+            .instrumentId(INSTRUMENT)
+            .initialMarginPpm(initial)
+            .maintenanceMarginPpm(maintenance)
+            .initialMarginFloorPpm(initialFloor)
+            .maintenanceMarginFloorPpm(maintenanceFloor)
+            .maxCutPerStepPpm(maxCutPerStep)
+            .stepIntervalMs(stepIntervalMs)
             .encodedLength();
     }
 }

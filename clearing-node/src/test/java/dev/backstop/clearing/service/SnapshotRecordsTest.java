@@ -6,6 +6,7 @@ import dev.backstop.clearing.domain.CommandType;
 import dev.backstop.clearing.domain.Instrument;
 import dev.backstop.clearing.domain.Outcome;
 import dev.backstop.sbe.snapshot.AccountRecordDecoder;
+import dev.backstop.sbe.snapshot.InstrumentRecordDecoder;
 import dev.backstop.sbe.snapshot.MessageHeaderDecoder;
 import dev.backstop.sbe.snapshot.SenderRecordDecoder;
 import dev.backstop.sbe.snapshot.SnapshotBeginDecoder;
@@ -23,6 +24,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -101,6 +103,61 @@ class SnapshotRecordsTest
     }
 
     @Test
+    void restoresTheRiskEngineState()
+    {
+        final ClearingHouse house = new ClearingHouse(new IgnoredEvents());
+        long op = 0;
+        long ex = 0;
+        long mb = 0;
+        house.advanceTime(1_000_000);
+        accepted(house.listInstrument(OPERATOR, ++op, 1, "BTC-PERP", 100_000, 50_000, 500, 100_000, 1_000, 1));
+        accepted(house.listInstrument(OPERATOR, ++op, 2, "ETH-PERP", 100_000, 50_000, 500, 100_000, 1_000, 1));
+        accepted(house.openAccount(OPERATOR, ++op, 11, 511));
+        accepted(house.openAccount(OPERATOR, ++op, 12, 512));
+        accepted(house.deposit(MEMBER, ++mb, 11, 10_000_000));
+        accepted(house.deposit(MEMBER, ++mb, 12, 10_000_000));
+        accepted(house.applyPriceTick(EXCHANGE, ++ex, 1, 1, 50_000, 1_000_000));
+        accepted(house.applyPriceTick(EXCHANGE, ++ex, 1, 2, 50_100, 1_000_000));
+        accepted(house.applyPriceTick(EXCHANGE, ++ex, 2, 1, 3_000, 1_000_000));
+        accepted(house.setOracleParameters(OPERATOR, ++op, 2, 20_000, 40_000, 1, 2, 30_000));
+        accepted(house.setMarginBrackets(OPERATOR, ++op, 1, 2, new long[]{5_000_000, Long.MAX_VALUE},
+            new int[]{100_000, 150_000}, new int[]{50_000, 75_000}));
+        accepted(house.setOpenInterestScaling(OPERATOR, ++op, 1, 1_000_000_000L, 9_000_000_000L));
+        accepted(house.setMarginRate(OPERATOR, ++op, 2, 80_000, 40_000, 50_000, 25_000, 10_000, 1_000));
+        accepted(house.setUnderlyingScenarios(OPERATOR, ++op, 7, 3, new int[]{-100_000, 0, 100_000}));
+        accepted(house.setInstrumentUnderlying(OPERATOR, ++op, 2, 7));
+        accepted(house.setAccountMarginMethod(OPERATOR, ++op, 12, 2));
+        accepted(house.clearTrade(EXCHANGE, ++ex, 1, 1, 11, 12, 50_000, 20));
+        accepted(house.submitOrder(EXCHANGE, ++ex, 901, 11, 1, true, 5, 49_000));
+        accepted(house.submitOrder(EXCHANGE, ++ex, 902, 12, 2, false, 7, 3_100));
+        assertTrue(house.nextDeadlineMs() < Long.MAX_VALUE, "a released cut is pending");
+
+        final List<byte[]> records = write(house);
+        final ClearingHouse restored = new ClearingHouse(new IgnoredEvents());
+        final SnapshotLoader loader = new SnapshotLoader(restored);
+        loader.loadFrom(source(loader, records), NoOpIdleStrategy.INSTANCE);
+
+        assertTrue(loader.isDone());
+        assertArrayEquals(digest(house), digest(restored));
+        assertEquals(house.nextDeadlineMs(), restored.nextDeadlineMs());
+        assertEquals(2, restored.openOrderCount());
+        assertEquals(house.account(11).reservedMargin(), restored.account(11).reservedMargin());
+        assertEquals(house.initialMargin(house.account(12)), restored.initialMargin(restored.account(12)));
+        assertEquals(50_100, restored.instrument(1).oracle().sourcePriceTicksAt(1));
+        assertEquals(1, count(records, dev.backstop.sbe.snapshot.ScenarioGridRecordDecoder.TEMPLATE_ID));
+        assertEquals(2, count(records, dev.backstop.sbe.snapshot.OrderRecordDecoder.TEMPLATE_ID));
+        assertEquals(2, count(records, dev.backstop.sbe.snapshot.OracleRecordDecoder.TEMPLATE_ID));
+
+        // Both step the cut at the same deadline to the same state.
+        final long deadline = house.nextDeadlineMs();
+        house.advanceTime(deadline);
+        house.onDeadline(deadline);
+        restored.advanceTime(deadline);
+        restored.onDeadline(deadline);
+        assertArrayEquals(digest(house), digest(restored));
+    }
+
+    @Test
     void failsWhenTheSnapshotEndsWithoutSnapshotEnd()
     {
         final List<byte[]> records = write(original);
@@ -117,11 +174,11 @@ class SnapshotRecordsTest
     {
         final List<byte[]> records = write(original);
         final UnsafeBuffer begin = new UnsafeBuffer(records.get(0));
-        begin.putInt(MessageHeaderDecoder.ENCODED_LENGTH + SnapshotBeginDecoder.formatVersionEncodingOffset(), 2,
+        begin.putInt(MessageHeaderDecoder.ENCODED_LENGTH + SnapshotBeginDecoder.formatVersionEncodingOffset(), 1,
             ByteOrder.LITTLE_ENDIAN);
 
         final ClusterException ex = assertThrows(ClusterException.class, () -> load(records));
-        assertTrue(ex.getMessage().contains("format version 2"), ex.getMessage());
+        assertTrue(ex.getMessage().contains("format version 1"), ex.getMessage());
     }
 
     @Test
@@ -165,8 +222,13 @@ class SnapshotRecordsTest
     {
         final ClearingHouse empty = new ClearingHouse(new IgnoredEvents());
         final List<byte[]> records = write(empty);
-        assertEquals(2, records.size());
-        assertEquals(SnapshotEndDecoder.TEMPLATE_ID, templateId(records.get(1)));
+        assertEquals(SnapshotBeginDecoder.TEMPLATE_ID, templateId(records.get(0)));
+        assertEquals(SnapshotEndDecoder.TEMPLATE_ID, templateId(records.get(records.size() - 1)));
+        for (final byte[] record : records)
+        {
+            assertNotEquals(AccountRecordDecoder.TEMPLATE_ID, templateId(record));
+            assertNotEquals(InstrumentRecordDecoder.TEMPLATE_ID, templateId(record));
+        }
 
         final ClearingHouse restored = load(records);
         assertArrayEquals(digest(empty), digest(restored));
