@@ -2,12 +2,18 @@ package dev.backstop.clearing.service;
 
 import dev.backstop.clearing.domain.ClearingHouse;
 import dev.backstop.clearing.domain.Instrument;
+import dev.backstop.clearing.domain.LiquidationEngine;
 import dev.backstop.clearing.domain.MarginAccount;
 import dev.backstop.clearing.domain.Outcome;
 import dev.backstop.sbe.cluster.AccountStateResultEncoder;
 import dev.backstop.sbe.cluster.BooleanType;
 import dev.backstop.sbe.cluster.CommandResultEncoder;
 import dev.backstop.sbe.cluster.DepositCommandDecoder;
+import dev.backstop.sbe.cluster.RegisterBlpCommandDecoder;
+import dev.backstop.sbe.cluster.AuctionBidCommandDecoder;
+import dev.backstop.sbe.cluster.CreatePoolCommandDecoder;
+import dev.backstop.sbe.cluster.PoolDepositCommandDecoder;
+import dev.backstop.sbe.cluster.PoolRedemptionCommandDecoder;
 import dev.backstop.sbe.cluster.OrderCommandDecoder;
 import dev.backstop.sbe.cluster.CancelOrderCommandDecoder;
 import dev.backstop.sbe.cluster.OracleParametersCommandDecoder;
@@ -104,6 +110,7 @@ public final class ClearingService implements ClusteredService
     private static final int VAR_LENGTH_HEADER = ListInstrumentCommandDecoder.symbolHeaderLength();
 
     private final ClearingHouse clearingHouse;
+    private final LiquidationEngine liquidationEngine;
     private final Egress egress = new Egress();
     private final ClusterEventPublisher events = new ClusterEventPublisher(egress);
     private final SnapshotWriter snapshotWriter = new SnapshotWriter();
@@ -128,6 +135,11 @@ public final class ClearingService implements ClusteredService
     private final AccountMarginMethodCommandDecoder accountMarginMethodCommand = new AccountMarginMethodCommandDecoder();
     private final UnderlyingScenariosCommandDecoder underlyingScenariosCommand = new UnderlyingScenariosCommandDecoder();
     private final InstrumentUnderlyingCommandDecoder instrumentUnderlyingCommand = new InstrumentUnderlyingCommandDecoder();
+    private final RegisterBlpCommandDecoder registerBlpCommand = new RegisterBlpCommandDecoder();
+    private final AuctionBidCommandDecoder auctionBidCommand = new AuctionBidCommandDecoder();
+    private final CreatePoolCommandDecoder createPoolCommand = new CreatePoolCommandDecoder();
+    private final PoolDepositCommandDecoder poolDepositCommand = new PoolDepositCommandDecoder();
+    private final PoolRedemptionCommandDecoder poolRedemptionCommand = new PoolRedemptionCommandDecoder();
     private final long[] bracketCaps = new long[MAX_GROUP_ENTRIES];
     private final int[] bracketInitialPpm = new int[MAX_GROUP_ENTRIES];
     private final int[] bracketMaintenancePpm = new int[MAX_GROUP_ENTRIES];
@@ -161,7 +173,19 @@ public final class ClearingService implements ClusteredService
      */
     public ClearingService()
     {
+        this(new LiquidationEngine.Context());
+    }
+
+    /**
+     * A service with an empty clearing house and a liquidation engine with the given parameters; state comes from
+     * the snapshot and log at start.
+     *
+     * @param liquidationContext the liquidation engine's parameters (every member must use the same).
+     */
+    public ClearingService(final LiquidationEngine.Context liquidationContext)
+    {
         clearingHouse = new ClearingHouse(events);
+        liquidationEngine = new LiquidationEngine(clearingHouse, liquidationContext);
     }
 
     /**
@@ -173,6 +197,16 @@ public final class ClearingService implements ClusteredService
     public ClearingHouse clearingHouse()
     {
         return clearingHouse;
+    }
+
+    /**
+     * The liquidation engine installed on the clearing house; the same threading rules apply.
+     *
+     * @return the liquidation engine.
+     */
+    public LiquidationEngine liquidationEngine()
+    {
+        return liquidationEngine;
     }
 
     /**
@@ -555,6 +589,26 @@ public final class ClearingService implements ClusteredService
 
                 case InstrumentUnderlyingCommandDecoder.TEMPLATE_ID:
                     onInstrumentUnderlying(session, buffer, bodyOffset, blockLength, version);
+                    break;
+
+                case RegisterBlpCommandDecoder.TEMPLATE_ID:
+                    onRegisterBlp(session, buffer, bodyOffset, blockLength, version);
+                    break;
+
+                case AuctionBidCommandDecoder.TEMPLATE_ID:
+                    onAuctionBid(session, buffer, bodyOffset, blockLength, version);
+                    break;
+
+                case CreatePoolCommandDecoder.TEMPLATE_ID:
+                    onCreatePool(session, buffer, bodyOffset, blockLength, version);
+                    break;
+
+                case PoolDepositCommandDecoder.TEMPLATE_ID:
+                    onPoolDeposit(session, buffer, bodyOffset, blockLength, version);
+                    break;
+
+                case PoolRedemptionCommandDecoder.TEMPLATE_ID:
+                    onPoolRedemption(session, buffer, bodyOffset, blockLength, version);
                     break;
 
                 default:
@@ -1015,6 +1069,79 @@ public final class ClearingService implements ClusteredService
         reply(session, senderId, sequence, InstrumentUnderlyingCommandDecoder.TEMPLATE_ID, outcome);
     }
 
+    private void onRegisterBlp(
+        final ClientSession session,
+        final DirectBuffer buffer,
+        final int offset,
+        final int blockLength,
+        final int version)
+    {
+        final RegisterBlpCommandDecoder command = registerBlpCommand.wrap(buffer, offset, blockLength, version);
+        final long senderId = command.senderId();
+        final long sequence = command.sequence();
+        final Outcome outcome = clearingHouse.registerBlp(senderId, sequence, command.accountId(), command.capacity());
+        reply(session, senderId, sequence, RegisterBlpCommandDecoder.TEMPLATE_ID, outcome);
+    }
+
+    private void onAuctionBid(
+        final ClientSession session,
+        final DirectBuffer buffer,
+        final int offset,
+        final int blockLength,
+        final int version)
+    {
+        final AuctionBidCommandDecoder command = auctionBidCommand.wrap(buffer, offset, blockLength, version);
+        final long senderId = command.senderId();
+        final long sequence = command.sequence();
+        final Outcome outcome = clearingHouse.submitAuctionBid(
+            senderId, sequence, command.auctionId(), command.accountId(), command.priceTicks(), command.quantityLots());
+        reply(session, senderId, sequence, AuctionBidCommandDecoder.TEMPLATE_ID, outcome);
+    }
+
+    private void onCreatePool(
+        final ClientSession session,
+        final DirectBuffer buffer,
+        final int offset,
+        final int blockLength,
+        final int version)
+    {
+        final CreatePoolCommandDecoder command = createPoolCommand.wrap(buffer, offset, blockLength, version);
+        final long senderId = command.senderId();
+        final long sequence = command.sequence();
+        final Outcome outcome = clearingHouse.createPool(senderId, sequence, command.poolAccountId(), command.ownerMemberId());
+        reply(session, senderId, sequence, CreatePoolCommandDecoder.TEMPLATE_ID, outcome);
+    }
+
+    private void onPoolDeposit(
+        final ClientSession session,
+        final DirectBuffer buffer,
+        final int offset,
+        final int blockLength,
+        final int version)
+    {
+        final PoolDepositCommandDecoder command = poolDepositCommand.wrap(buffer, offset, blockLength, version);
+        final long senderId = command.senderId();
+        final long sequence = command.sequence();
+        final Outcome outcome = clearingHouse.poolDeposit(
+            senderId, sequence, command.poolAccountId(), command.accountId(), command.amount());
+        reply(session, senderId, sequence, PoolDepositCommandDecoder.TEMPLATE_ID, outcome);
+    }
+
+    private void onPoolRedemption(
+        final ClientSession session,
+        final DirectBuffer buffer,
+        final int offset,
+        final int blockLength,
+        final int version)
+    {
+        final PoolRedemptionCommandDecoder command = poolRedemptionCommand.wrap(buffer, offset, blockLength, version);
+        final long senderId = command.senderId();
+        final long sequence = command.sequence();
+        final Outcome outcome = clearingHouse.requestPoolRedemption(
+            senderId, sequence, command.poolAccountId(), command.accountId(), command.shares());
+        reply(session, senderId, sequence, PoolRedemptionCommandDecoder.TEMPLATE_ID, outcome);
+    }
+
     /**
      * @return true when the repeating group whose header is at {@code groupHeader} lies inside the message, its
      * entries are at least {@code minEntryLength} long and it holds at most {@link #MAX_GROUP_ENTRIES}.
@@ -1224,6 +1351,16 @@ public final class ClearingService implements ClusteredService
                 return UnderlyingScenariosCommandDecoder.BLOCK_LENGTH;
             case InstrumentUnderlyingCommandDecoder.TEMPLATE_ID:
                 return InstrumentUnderlyingCommandDecoder.BLOCK_LENGTH;
+            case RegisterBlpCommandDecoder.TEMPLATE_ID:
+                return RegisterBlpCommandDecoder.BLOCK_LENGTH;
+            case AuctionBidCommandDecoder.TEMPLATE_ID:
+                return AuctionBidCommandDecoder.BLOCK_LENGTH;
+            case CreatePoolCommandDecoder.TEMPLATE_ID:
+                return CreatePoolCommandDecoder.BLOCK_LENGTH;
+            case PoolDepositCommandDecoder.TEMPLATE_ID:
+                return PoolDepositCommandDecoder.BLOCK_LENGTH;
+            case PoolRedemptionCommandDecoder.TEMPLATE_ID:
+                return PoolRedemptionCommandDecoder.BLOCK_LENGTH;
             default:
                 return -1;
         }

@@ -84,6 +84,25 @@ final class ClusterEventPublisher implements ClearingEvents
     private final MarginRatesChangedEncoder marginRatesChanged = new MarginRatesChangedEncoder();
     private final RiskParametersChangedEncoder riskParametersChanged = new RiskParametersChangedEncoder();
 
+    // BEGIN liquidation encoders (generated)
+    private final dev.backstop.sbe.events.LiquidationStartedEncoder liquidationStarted = new dev.backstop.sbe.events.LiquidationStartedEncoder();
+    private final dev.backstop.sbe.events.SliceOfferedEncoder sliceOffered = new dev.backstop.sbe.events.SliceOfferedEncoder();
+    private final dev.backstop.sbe.events.AuctionStepEncoder auctionStep = new dev.backstop.sbe.events.AuctionStepEncoder();
+    private final dev.backstop.sbe.events.AuctionBidEncoder auctionBid = new dev.backstop.sbe.events.AuctionBidEncoder();
+    private final dev.backstop.sbe.events.AuctionFillEncoder auctionFill = new dev.backstop.sbe.events.AuctionFillEncoder();
+    private final dev.backstop.sbe.events.AuctionEndedEncoder auctionEnded = new dev.backstop.sbe.events.AuctionEndedEncoder();
+    private final dev.backstop.sbe.events.PoolTakeoverEncoder poolTakeover = new dev.backstop.sbe.events.PoolTakeoverEncoder();
+    private final dev.backstop.sbe.events.TakeoverHeldEncoder takeoverHeld = new dev.backstop.sbe.events.TakeoverHeldEncoder();
+    private final dev.backstop.sbe.events.LiquidationFeeEncoder liquidationFee = new dev.backstop.sbe.events.LiquidationFeeEncoder();
+    private final dev.backstop.sbe.events.LiquidationEndedEncoder liquidationEnded = new dev.backstop.sbe.events.LiquidationEndedEncoder();
+    private final dev.backstop.sbe.events.OpenDeficitEncoder openDeficit = new dev.backstop.sbe.events.OpenDeficitEncoder();
+    private final dev.backstop.sbe.events.BlpRegisteredEncoder blpRegistered = new dev.backstop.sbe.events.BlpRegisteredEncoder();
+    private final dev.backstop.sbe.events.PoolCreatedEncoder poolCreated = new dev.backstop.sbe.events.PoolCreatedEncoder();
+    private final dev.backstop.sbe.events.PoolDepositedEncoder poolDeposited = new dev.backstop.sbe.events.PoolDepositedEncoder();
+    private final dev.backstop.sbe.events.PoolRedemptionRequestedEncoder poolRedemptionRequested = new dev.backstop.sbe.events.PoolRedemptionRequestedEncoder();
+    private final dev.backstop.sbe.events.PoolRedeemedEncoder poolRedeemed = new dev.backstop.sbe.events.PoolRedeemedEncoder();
+    // END liquidation encoders
+
     private long logPosition;
     private long clusterTime;
     private long eventsPublished;
@@ -422,6 +441,350 @@ final class ClusterEventPublisher implements ClearingEvents
         publish(commandRefused.encodedLength());
     }
 
+    // BEGIN liquidation events (generated)
+    public void onLiquidationStarted(
+        final long eventSequence,
+        final long accountId,
+        final long equity,
+        final long maintenanceMargin,
+        final dev.backstop.clearing.domain.LiquidationCause cause)
+    {
+        final dev.backstop.sbe.events.LiquidationStartedEncoder encoder = liquidationStarted;
+        encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .accountId(accountId)
+            .equity(equity)
+            .maintenanceMargin(maintenanceMargin)
+            .cause(dev.backstop.sbe.events.LiquidationCause.get((short)cause.code()));
+        publish(encoder.encodedLength());
+    }
+
+    public void onSliceOffered(
+        final long eventSequence,
+        final long auctionId,
+        final long accountId,
+        final int instrumentId,
+        final long lots,
+        final long markTicks,
+        final long bankruptcyTicks,
+        final long equity,
+        final long maintenanceMargin)
+    {
+        final dev.backstop.sbe.events.SliceOfferedEncoder encoder = sliceOffered;
+        encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .auctionId(auctionId)
+            .accountId(accountId)
+            .instrumentId(instrumentId)
+            .quantityLots(lots)
+            .markPriceTicks(markTicks)
+            .bankruptcyPriceTicks(bankruptcyTicks)
+            .equity(equity)
+            .maintenanceMargin(maintenanceMargin);
+        publish(encoder.encodedLength());
+    }
+
+    public void onAuctionStep(
+        final long eventSequence,
+        final long auctionId,
+        final int step,
+        final long priceTicks)
+    {
+        final dev.backstop.sbe.events.AuctionStepEncoder encoder = auctionStep;
+        encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .auctionId(auctionId)
+            .step(step)
+            .priceTicks(priceTicks);
+        publish(encoder.encodedLength());
+    }
+
+    public void onAuctionBid(
+        final long eventSequence,
+        final long auctionId,
+        final long blpAccountId,
+        final long priceTicks,
+        final long lots,
+        final Outcome outcome)
+    {
+        final dev.backstop.sbe.events.AuctionBidEncoder encoder = auctionBid;
+        encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .auctionId(auctionId)
+            .blpAccountId(blpAccountId)
+            .priceTicks(priceTicks)
+            .quantityLots(lots)
+            .resultCode(ResultCode.get(outcome.code()));
+        publish(encoder.encodedLength());
+    }
+
+    public void onAuctionFill(
+        final long eventSequence,
+        final long auctionId,
+        final long accountId,
+        final long blpAccountId,
+        final int instrumentId,
+        final long priceTicks,
+        final long lots,
+        final long fee,
+        final long equityBefore,
+        final long maintenanceMarginBefore,
+        final long equityAfter,
+        final long maintenanceMarginAfter)
+    {
+        final dev.backstop.sbe.events.AuctionFillEncoder encoder = auctionFill;
+        encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .auctionId(auctionId)
+            .accountId(accountId)
+            .blpAccountId(blpAccountId)
+            .instrumentId(instrumentId)
+            .priceTicks(priceTicks)
+            .quantityLots(lots)
+            .fee(fee)
+            .equityBefore(equityBefore)
+            .maintenanceMarginBefore(maintenanceMarginBefore)
+            .equityAfter(equityAfter)
+            .maintenanceMarginAfter(maintenanceMarginAfter);
+        publish(encoder.encodedLength());
+    }
+
+    public void onAuctionEnded(
+        final long eventSequence,
+        final long auctionId,
+        final long accountId,
+        final long filledLots,
+        final long unfilledLots,
+        final dev.backstop.clearing.domain.LiquidationCause cause)
+    {
+        final dev.backstop.sbe.events.AuctionEndedEncoder encoder = auctionEnded;
+        encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .auctionId(auctionId)
+            .accountId(accountId)
+            .filledLots(filledLots)
+            .unfilledLots(unfilledLots)
+            .cause(dev.backstop.sbe.events.LiquidationCause.get((short)cause.code()));
+        publish(encoder.encodedLength());
+    }
+
+    public void onPoolTakeover(
+        final long eventSequence,
+        final long accountId,
+        final long poolAccountId,
+        final int instrumentId,
+        final long lots,
+        final long markTicks,
+        final long bankruptcyTicks,
+        final long poolPayment,
+        final long insurancePayment,
+        final long equityBefore,
+        final long maintenanceMarginBefore,
+        final long equityAfter,
+        final long maintenanceMarginAfter)
+    {
+        final dev.backstop.sbe.events.PoolTakeoverEncoder encoder = poolTakeover;
+        encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .accountId(accountId)
+            .poolAccountId(poolAccountId)
+            .instrumentId(instrumentId)
+            .quantityLots(lots)
+            .markPriceTicks(markTicks)
+            .bankruptcyPriceTicks(bankruptcyTicks)
+            .poolPayment(poolPayment)
+            .insurancePayment(insurancePayment)
+            .equityBefore(equityBefore)
+            .maintenanceMarginBefore(maintenanceMarginBefore)
+            .equityAfter(equityAfter)
+            .maintenanceMarginAfter(maintenanceMarginAfter);
+        publish(encoder.encodedLength());
+    }
+
+    public void onTakeoverHeld(
+        final long eventSequence,
+        final long accountId,
+        final int instrumentId,
+        final long lots,
+        final long markTicks,
+        final long twapTicks,
+        final dev.backstop.clearing.domain.LiquidationCause cause)
+    {
+        final dev.backstop.sbe.events.TakeoverHeldEncoder encoder = takeoverHeld;
+        encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .accountId(accountId)
+            .instrumentId(instrumentId)
+            .quantityLots(lots)
+            .markPriceTicks(markTicks)
+            .twapPriceTicks(twapTicks)
+            .cause(dev.backstop.sbe.events.LiquidationCause.get((short)cause.code()));
+        publish(encoder.encodedLength());
+    }
+
+    public void onLiquidationFee(
+        final long eventSequence,
+        final long accountId,
+        final long amount,
+        final long insuranceFundAfter)
+    {
+        final dev.backstop.sbe.events.LiquidationFeeEncoder encoder = liquidationFee;
+        encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .accountId(accountId)
+            .amount(amount)
+            .insuranceFundAfter(insuranceFundAfter);
+        publish(encoder.encodedLength());
+    }
+
+    public void onLiquidationEnded(
+        final long eventSequence,
+        final long accountId,
+        final long equity,
+        final long maintenanceMargin,
+        final dev.backstop.clearing.domain.LiquidationCause cause)
+    {
+        final dev.backstop.sbe.events.LiquidationEndedEncoder encoder = liquidationEnded;
+        encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .accountId(accountId)
+            .equity(equity)
+            .maintenanceMargin(maintenanceMargin)
+            .cause(dev.backstop.sbe.events.LiquidationCause.get((short)cause.code()));
+        publish(encoder.encodedLength());
+    }
+
+    public void onOpenDeficit(
+        final long eventSequence,
+        final long accountId,
+        final long deficit)
+    {
+        final dev.backstop.sbe.events.OpenDeficitEncoder encoder = openDeficit;
+        encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .accountId(accountId)
+            .deficit(deficit);
+        publish(encoder.encodedLength());
+    }
+
+    public void onBlpRegistered(
+        final long eventSequence,
+        final long blpAccountId,
+        final long capacityNotional)
+    {
+        final dev.backstop.sbe.events.BlpRegisteredEncoder encoder = blpRegistered;
+        encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .blpAccountId(blpAccountId)
+            .capacityNotional(capacityNotional);
+        publish(encoder.encodedLength());
+    }
+
+    public void onPoolCreated(
+        final long eventSequence,
+        final long poolAccountId,
+        final long ownerMemberId)
+    {
+        final dev.backstop.sbe.events.PoolCreatedEncoder encoder = poolCreated;
+        encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .poolAccountId(poolAccountId)
+            .ownerMemberId(ownerMemberId);
+        publish(encoder.encodedLength());
+    }
+
+    public void onPoolDeposit(
+        final long eventSequence,
+        final long poolAccountId,
+        final long depositorAccountId,
+        final long amount,
+        final long sharesMinted,
+        final long totalShares,
+        final long navPerSharePpm)
+    {
+        final dev.backstop.sbe.events.PoolDepositedEncoder encoder = poolDeposited;
+        encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .poolAccountId(poolAccountId)
+            .depositorAccountId(depositorAccountId)
+            .amount(amount)
+            .sharesMinted(sharesMinted)
+            .totalShares(totalShares)
+            .navPerSharePpm(navPerSharePpm);
+        publish(encoder.encodedLength());
+    }
+
+    public void onPoolRedemptionRequested(
+        final long eventSequence,
+        final long poolAccountId,
+        final long depositorAccountId,
+        final long shares,
+        final long dueMs)
+    {
+        final dev.backstop.sbe.events.PoolRedemptionRequestedEncoder encoder = poolRedemptionRequested;
+        encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .poolAccountId(poolAccountId)
+            .depositorAccountId(depositorAccountId)
+            .shares(shares)
+            .dueTime(dueMs);
+        publish(encoder.encodedLength());
+    }
+
+    public void onPoolRedemption(
+        final long eventSequence,
+        final long poolAccountId,
+        final long depositorAccountId,
+        final long amount,
+        final long sharesBurned,
+        final long totalShares,
+        final long navPerSharePpm)
+    {
+        final dev.backstop.sbe.events.PoolRedeemedEncoder encoder = poolRedeemed;
+        encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .poolAccountId(poolAccountId)
+            .depositorAccountId(depositorAccountId)
+            .amount(amount)
+            .sharesBurned(sharesBurned)
+            .totalShares(totalShares)
+            .navPerSharePpm(navPerSharePpm);
+        publish(encoder.encodedLength());
+    }
+
+    // END liquidation events
     private void publish(final int messageLength)
     {
         eventsPublished++;

@@ -2,6 +2,8 @@ package dev.backstop.clearing.service;
 
 import dev.backstop.clearing.domain.AccountRole;
 import dev.backstop.clearing.domain.ClearingHouse;
+import dev.backstop.clearing.domain.LiquidationEngine;
+import dev.backstop.clearing.domain.LiquidationStateSink;
 import dev.backstop.clearing.domain.MarginMethod;
 import dev.backstop.clearing.domain.Outcome;
 import dev.backstop.clearing.domain.PortfolioMargin;
@@ -82,6 +84,20 @@ final class SnapshotLoader implements FragmentHandler
     private final int[] bracketInitial = new int[64];
     private final int[] bracketMaintenance = new int[64];
     private final int[] shocks = new int[256];
+    // BEGIN liquidation decoders (generated)
+    private final dev.backstop.sbe.snapshot.LiquidationHeaderRecordDecoder liquidationHeaderRecord = new dev.backstop.sbe.snapshot.LiquidationHeaderRecordDecoder();
+    private final dev.backstop.sbe.snapshot.LiquidationRecordDecoder liquidationRecord = new dev.backstop.sbe.snapshot.LiquidationRecordDecoder();
+    private final dev.backstop.sbe.snapshot.AuctionRecordDecoder auctionRecord = new dev.backstop.sbe.snapshot.AuctionRecordDecoder();
+    private final dev.backstop.sbe.snapshot.AuctionBidRecordDecoder auctionBidRecord = new dev.backstop.sbe.snapshot.AuctionBidRecordDecoder();
+    private final dev.backstop.sbe.snapshot.BlpRecordDecoder blpRecord = new dev.backstop.sbe.snapshot.BlpRecordDecoder();
+    private final dev.backstop.sbe.snapshot.PoolRecordDecoder poolRecord = new dev.backstop.sbe.snapshot.PoolRecordDecoder();
+    private final dev.backstop.sbe.snapshot.PoolDepositorRecordDecoder poolDepositorRecord = new dev.backstop.sbe.snapshot.PoolDepositorRecordDecoder();
+    private final dev.backstop.sbe.snapshot.PoolRedemptionRecordDecoder poolRedemptionRecord = new dev.backstop.sbe.snapshot.PoolRedemptionRecordDecoder();
+    private final dev.backstop.sbe.snapshot.OpenDeficitRecordDecoder openDeficitRecord = new dev.backstop.sbe.snapshot.OpenDeficitRecordDecoder();
+    // END liquidation decoders
+    private final dev.backstop.sbe.snapshot.PriceBandRecordDecoder priceBandRecord =
+        new dev.backstop.sbe.snapshot.PriceBandRecordDecoder();
+    private LiquidationStateSink liquidationRestorer;
     private final byte[] expectedDigest = new byte[32];
     private final byte[] actualDigest = new byte[32];
 
@@ -218,6 +234,134 @@ final class SnapshotLoader implements FragmentHandler
 
             case TradeIdRecordDecoder.TEMPLATE_ID:
                 onTradeIds(buffer, bodyOffset, blockLength, version);
+                break;
+
+            // BEGIN liquidation records (generated)
+            case dev.backstop.sbe.snapshot.LiquidationHeaderRecordDecoder.TEMPLATE_ID:
+            {
+                checkBlockLength(blockLength, dev.backstop.sbe.snapshot.LiquidationHeaderRecordDecoder.BLOCK_LENGTH);
+                final dev.backstop.sbe.snapshot.LiquidationHeaderRecordDecoder d = liquidationHeaderRecord.wrap(buffer, bodyOffset, blockLength, version);
+                recordCount++;
+                liquidationRestorer().liquidationHeader(d.nextAuctionId(),
+                    d.nextRoundMs(),
+                    d.redemptionRetryAtMs(),
+                    d.roundIntervalMs(),
+                    d.minSliceNotional(),
+                    d.slicePpm(),
+                    d.targetPpm(),
+                    d.feePpm(),
+                    d.auctionSteps(),
+                    d.auctionStepMs(),
+                    d.poolLossCapPpm(),
+                    d.bandPpm(),
+                    d.twapWindowMs(),
+                    d.redemptionNoticeMs(),
+                    d.redemptionRetryMs());
+                break;
+            }
+
+            case dev.backstop.sbe.snapshot.LiquidationRecordDecoder.TEMPLATE_ID:
+            {
+                checkBlockLength(blockLength, dev.backstop.sbe.snapshot.LiquidationRecordDecoder.BLOCK_LENGTH);
+                final dev.backstop.sbe.snapshot.LiquidationRecordDecoder d = liquidationRecord.wrap(buffer, bodyOffset, blockLength, version);
+                recordCount++;
+                liquidationRestorer().liquidation(d.accountId(),
+                    d.startedMs(),
+                    d.causeCode(),
+                    d.auctionId(),
+                    d.heldCauseCode());
+                break;
+            }
+
+            case dev.backstop.sbe.snapshot.AuctionRecordDecoder.TEMPLATE_ID:
+            {
+                checkBlockLength(blockLength, dev.backstop.sbe.snapshot.AuctionRecordDecoder.BLOCK_LENGTH);
+                final dev.backstop.sbe.snapshot.AuctionRecordDecoder d = auctionRecord.wrap(buffer, bodyOffset, blockLength, version);
+                recordCount++;
+                liquidationRestorer().auction(d.auctionId(),
+                    d.accountId(),
+                    d.instrumentId(),
+                    d.sliceLotsSigned(),
+                    d.remainingLots(),
+                    d.markTicks(),
+                    d.bankruptcyTicks(),
+                    d.tickValue(),
+                    d.startMs(),
+                    d.steps(),
+                    d.stepIntervalMs(),
+                    d.nextStep(),
+                    BooleanType.TRUE == d.open(),
+                    BooleanType.TRUE == d.awaitingPool());
+                break;
+            }
+
+            case dev.backstop.sbe.snapshot.AuctionBidRecordDecoder.TEMPLATE_ID:
+            {
+                checkBlockLength(blockLength, dev.backstop.sbe.snapshot.AuctionBidRecordDecoder.BLOCK_LENGTH);
+                final dev.backstop.sbe.snapshot.AuctionBidRecordDecoder d = auctionBidRecord.wrap(buffer, bodyOffset, blockLength, version);
+                recordCount++;
+                liquidationRestorer().auctionBid(d.auctionId(),
+                    d.blpAccountId(),
+                    d.priceTicks(),
+                    d.lots());
+                break;
+            }
+
+            case dev.backstop.sbe.snapshot.BlpRecordDecoder.TEMPLATE_ID:
+            {
+                checkBlockLength(blockLength, dev.backstop.sbe.snapshot.BlpRecordDecoder.BLOCK_LENGTH);
+                final dev.backstop.sbe.snapshot.BlpRecordDecoder d = blpRecord.wrap(buffer, bodyOffset, blockLength, version);
+                recordCount++;
+                liquidationRestorer().blp(d.blpAccountId(), d.capacityNotional(), d.remainingCapacity());
+                break;
+            }
+
+            case dev.backstop.sbe.snapshot.PoolRecordDecoder.TEMPLATE_ID:
+            {
+                checkBlockLength(blockLength, dev.backstop.sbe.snapshot.PoolRecordDecoder.BLOCK_LENGTH);
+                final dev.backstop.sbe.snapshot.PoolRecordDecoder d = poolRecord.wrap(buffer, bodyOffset, blockLength, version);
+                recordCount++;
+                liquidationRestorer().pool(d.poolAccountId(),
+                    d.sharesOutstanding(),
+                    d.highWaterNavPerMillionShares(),
+                    d.lossCapPpm(),
+                    d.redemptionNoticeMs());
+                break;
+            }
+
+            case dev.backstop.sbe.snapshot.PoolDepositorRecordDecoder.TEMPLATE_ID:
+            {
+                checkBlockLength(blockLength, dev.backstop.sbe.snapshot.PoolDepositorRecordDecoder.BLOCK_LENGTH);
+                final dev.backstop.sbe.snapshot.PoolDepositorRecordDecoder d = poolDepositorRecord.wrap(buffer, bodyOffset, blockLength, version);
+                recordCount++;
+                liquidationRestorer().poolDepositor(d.poolAccountId(), d.depositorAccountId(), d.shares());
+                break;
+            }
+
+            case dev.backstop.sbe.snapshot.PoolRedemptionRecordDecoder.TEMPLATE_ID:
+            {
+                checkBlockLength(blockLength, dev.backstop.sbe.snapshot.PoolRedemptionRecordDecoder.BLOCK_LENGTH);
+                final dev.backstop.sbe.snapshot.PoolRedemptionRecordDecoder d = poolRedemptionRecord.wrap(buffer, bodyOffset, blockLength, version);
+                recordCount++;
+                liquidationRestorer().poolRedemption(d.poolAccountId(),
+                    d.depositorAccountId(),
+                    d.shares(),
+                    d.dueMs());
+                break;
+            }
+
+            case dev.backstop.sbe.snapshot.OpenDeficitRecordDecoder.TEMPLATE_ID:
+            {
+                checkBlockLength(blockLength, dev.backstop.sbe.snapshot.OpenDeficitRecordDecoder.BLOCK_LENGTH);
+                final dev.backstop.sbe.snapshot.OpenDeficitRecordDecoder d = openDeficitRecord.wrap(buffer, bodyOffset, blockLength, version);
+                recordCount++;
+                liquidationRestorer().openDeficit(d.accountId(), d.deficit());
+                break;
+            }
+
+            // END liquidation records
+            case dev.backstop.sbe.snapshot.PriceBandRecordDecoder.TEMPLATE_ID:
+                onPriceBand(buffer, bodyOffset, blockLength, version);
                 break;
 
             case SnapshotEndDecoder.TEMPLATE_ID:
@@ -498,6 +642,33 @@ final class SnapshotLoader implements FragmentHandler
             orderRecord.remainingLots(),
             orderRecord.limitPriceTicks(),
             orderRecord.reservedMargin());
+    }
+
+    private void onPriceBand(final DirectBuffer buffer, final int offset, final int blockLength, final int version)
+    {
+        checkBlockLength(blockLength, dev.backstop.sbe.snapshot.PriceBandRecordDecoder.BLOCK_LENGTH);
+        priceBandRecord.wrap(buffer, offset, blockLength, version);
+        recordCount++;
+        final int instrumentId = priceBandRecord.instrumentId();
+        final LiquidationStateSink restorer = liquidationRestorer();
+        for (final dev.backstop.sbe.snapshot.PriceBandRecordDecoder.SamplesDecoder sample : priceBandRecord.samples())
+        {
+            restorer.priceBandSample(instrumentId, sample.timeMs(), sample.markTicks());
+        }
+    }
+
+    private LiquidationStateSink liquidationRestorer()
+    {
+        if (null == liquidationRestorer)
+        {
+            final LiquidationEngine engine = clearingHouse.liquidationEngine();
+            if (null == engine)
+            {
+                throw new ClusterException("snapshot holds liquidation records but no liquidation engine is installed");
+            }
+            liquidationRestorer = engine.restorer();
+        }
+        return liquidationRestorer;
     }
 
     private void onTimer(final DirectBuffer buffer, final int offset, final int blockLength, final int version)

@@ -57,6 +57,11 @@ final class SnapshotWriter implements ClearingStateSink
     static final int RECENT_RESULT_CHUNK = 1024;
 
     /**
+     * Price band samples per PriceBandRecord.
+     */
+    static final int BAND_SAMPLE_CHUNK = 1024;
+
+    /**
      * Where encoded records go: the snapshot publication (offered until it succeeds) or, in tests, a list.
      */
     @FunctionalInterface
@@ -82,6 +87,24 @@ final class SnapshotWriter implements ClearingStateSink
     private final OrderRecordEncoder orderRecord = new OrderRecordEncoder();
     private final TimerRecordEncoder timerRecord = new TimerRecordEncoder();
     private final byte[] digest = new byte[32];
+
+    // BEGIN liquidation encoders (generated)
+    private final dev.backstop.sbe.snapshot.LiquidationHeaderRecordEncoder liquidationHeaderRecord = new dev.backstop.sbe.snapshot.LiquidationHeaderRecordEncoder();
+    private final dev.backstop.sbe.snapshot.LiquidationRecordEncoder liquidationRecord = new dev.backstop.sbe.snapshot.LiquidationRecordEncoder();
+    private final dev.backstop.sbe.snapshot.AuctionRecordEncoder auctionRecord = new dev.backstop.sbe.snapshot.AuctionRecordEncoder();
+    private final dev.backstop.sbe.snapshot.AuctionBidRecordEncoder auctionBidRecord = new dev.backstop.sbe.snapshot.AuctionBidRecordEncoder();
+    private final dev.backstop.sbe.snapshot.BlpRecordEncoder blpRecord = new dev.backstop.sbe.snapshot.BlpRecordEncoder();
+    private final dev.backstop.sbe.snapshot.PoolRecordEncoder poolRecord = new dev.backstop.sbe.snapshot.PoolRecordEncoder();
+    private final dev.backstop.sbe.snapshot.PoolDepositorRecordEncoder poolDepositorRecord = new dev.backstop.sbe.snapshot.PoolDepositorRecordEncoder();
+    private final dev.backstop.sbe.snapshot.PoolRedemptionRecordEncoder poolRedemptionRecord = new dev.backstop.sbe.snapshot.PoolRedemptionRecordEncoder();
+    private final dev.backstop.sbe.snapshot.OpenDeficitRecordEncoder openDeficitRecord = new dev.backstop.sbe.snapshot.OpenDeficitRecordEncoder();
+    // END liquidation encoders
+    private final dev.backstop.sbe.snapshot.PriceBandRecordEncoder priceBandRecord =
+        new dev.backstop.sbe.snapshot.PriceBandRecordEncoder();
+    private final long[] bandTimes = new long[BAND_SAMPLE_CHUNK];
+    private final long[] bandMarks = new long[BAND_SAMPLE_CHUNK];
+    private int bandInstrumentId;
+    private int bandCount;
 
     private RecordOutput output;
     private long recordCount;
@@ -114,6 +137,7 @@ final class SnapshotWriter implements ClearingStateSink
         this.output = output;
         recordCount = 0;
         begun = false;
+        bandCount = 0;
         try
         {
             clearingHouse.writeState(this);
@@ -122,6 +146,7 @@ final class SnapshotWriter implements ClearingStateSink
                 throw new IllegalStateException("clearing house wrote no header");
             }
 
+            flushBand();
             timerRecord.wrapAndApplyHeader(buffer, 0, headerEncoder).timerId(timerId).deadlineMs(timerDeadlineMs);
             emitRecord(timerRecord.encodedLength());
 
@@ -365,6 +390,211 @@ final class SnapshotWriter implements ClearingStateSink
             .limitPriceTicks(order.limitPriceTicks())
             .reservedMargin(order.reservedMargin());
         emitRecord(orderRecord.encodedLength());
+    }
+
+    // BEGIN liquidation records (generated)
+    public void liquidationHeader(
+        final long nextAuctionId,
+        final long nextRoundMs,
+        final long redemptionRetryAtMs,
+        final long roundIntervalMs,
+        final long minSliceNotional,
+        final int slicePpm,
+        final int targetPpm,
+        final int feePpm,
+        final int auctionSteps,
+        final long auctionStepMs,
+        final int poolLossCapPpm,
+        final int bandPpm,
+        final long twapWindowMs,
+        final long redemptionNoticeMs,
+        final long redemptionRetryMs)
+    {
+        flushBand();
+        liquidationHeaderRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .nextAuctionId(nextAuctionId)
+            .nextRoundMs(nextRoundMs)
+            .redemptionRetryAtMs(redemptionRetryAtMs)
+            .roundIntervalMs(roundIntervalMs)
+            .minSliceNotional(minSliceNotional)
+            .slicePpm(slicePpm)
+            .targetPpm(targetPpm)
+            .feePpm(feePpm)
+            .auctionSteps(auctionSteps)
+            .auctionStepMs(auctionStepMs)
+            .poolLossCapPpm(poolLossCapPpm)
+            .bandPpm(bandPpm)
+            .twapWindowMs(twapWindowMs)
+            .redemptionNoticeMs(redemptionNoticeMs)
+            .redemptionRetryMs(redemptionRetryMs);
+        emitRecord(liquidationHeaderRecord.encodedLength());
+    }
+
+    public void liquidation(
+        final long accountId,
+        final long startedMs,
+        final int causeCode,
+        final long auctionId,
+        final int heldCauseCode)
+    {
+        flushBand();
+        liquidationRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .accountId(accountId)
+            .startedMs(startedMs)
+            .causeCode(causeCode)
+            .auctionId(auctionId)
+            .heldCauseCode(heldCauseCode);
+        emitRecord(liquidationRecord.encodedLength());
+    }
+
+    public void auction(
+        final long auctionId,
+        final long accountId,
+        final int instrumentId,
+        final long sliceLotsSigned,
+        final long remainingLots,
+        final long markTicks,
+        final long bankruptcyTicks,
+        final long tickValue,
+        final long startMs,
+        final int steps,
+        final long stepIntervalMs,
+        final int nextStep,
+        final boolean open,
+        final boolean awaitingPool)
+    {
+        flushBand();
+        auctionRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .auctionId(auctionId)
+            .accountId(accountId)
+            .instrumentId(instrumentId)
+            .sliceLotsSigned(sliceLotsSigned)
+            .remainingLots(remainingLots)
+            .markTicks(markTicks)
+            .bankruptcyTicks(bankruptcyTicks)
+            .tickValue(tickValue)
+            .startMs(startMs)
+            .steps(steps)
+            .stepIntervalMs(stepIntervalMs)
+            .nextStep(nextStep)
+            .open(open ? BooleanType.TRUE : BooleanType.FALSE)
+            .awaitingPool(awaitingPool ? BooleanType.TRUE : BooleanType.FALSE);
+        emitRecord(auctionRecord.encodedLength());
+    }
+
+    public void auctionBid(
+        final long auctionId,
+        final long blpAccountId,
+        final long priceTicks,
+        final long lots)
+    {
+        flushBand();
+        auctionBidRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .auctionId(auctionId)
+            .blpAccountId(blpAccountId)
+            .priceTicks(priceTicks)
+            .lots(lots);
+        emitRecord(auctionBidRecord.encodedLength());
+    }
+
+    public void blp(
+        final long blpAccountId,
+        final long capacityNotional,
+        final long remainingCapacity)
+    {
+        flushBand();
+        blpRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .blpAccountId(blpAccountId)
+            .capacityNotional(capacityNotional)
+            .remainingCapacity(remainingCapacity);
+        emitRecord(blpRecord.encodedLength());
+    }
+
+    public void pool(
+        final long poolAccountId,
+        final long sharesOutstanding,
+        final long highWaterNavPerMillionShares,
+        final int lossCapPpm,
+        final long redemptionNoticeMs)
+    {
+        flushBand();
+        poolRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .poolAccountId(poolAccountId)
+            .sharesOutstanding(sharesOutstanding)
+            .highWaterNavPerMillionShares(highWaterNavPerMillionShares)
+            .lossCapPpm(lossCapPpm)
+            .redemptionNoticeMs(redemptionNoticeMs);
+        emitRecord(poolRecord.encodedLength());
+    }
+
+    public void poolDepositor(
+        final long poolAccountId,
+        final long depositorAccountId,
+        final long shares)
+    {
+        flushBand();
+        poolDepositorRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .poolAccountId(poolAccountId)
+            .depositorAccountId(depositorAccountId)
+            .shares(shares);
+        emitRecord(poolDepositorRecord.encodedLength());
+    }
+
+    public void poolRedemption(
+        final long poolAccountId,
+        final long depositorAccountId,
+        final long shares,
+        final long dueMs)
+    {
+        flushBand();
+        poolRedemptionRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .poolAccountId(poolAccountId)
+            .depositorAccountId(depositorAccountId)
+            .shares(shares)
+            .dueMs(dueMs);
+        emitRecord(poolRedemptionRecord.encodedLength());
+    }
+
+    public void openDeficit(
+        final long accountId,
+        final long deficit)
+    {
+        flushBand();
+        openDeficitRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .accountId(accountId)
+            .deficit(deficit);
+        emitRecord(openDeficitRecord.encodedLength());
+    }
+
+    // END liquidation records
+    public void priceBandSample(final int instrumentId, final long timeMs, final long markTicks)
+    {
+        // Samples arrive one by one, grouped by instrument: gather them into chunks rather than a record each.
+        if (bandCount > 0 && (instrumentId != bandInstrumentId || BAND_SAMPLE_CHUNK == bandCount))
+        {
+            flushBand();
+        }
+        bandInstrumentId = instrumentId;
+        bandTimes[bandCount] = timeMs;
+        bandMarks[bandCount] = markTicks;
+        bandCount++;
+    }
+
+    private void flushBand()
+    {
+        if (0 == bandCount)
+        {
+            return;
+        }
+        priceBandRecord.wrapAndApplyHeader(buffer, 0, headerEncoder).instrumentId(bandInstrumentId);
+        final dev.backstop.sbe.snapshot.PriceBandRecordEncoder.SamplesEncoder samples =
+            priceBandRecord.samplesCount(bandCount);
+        for (int i = 0; i < bandCount; i++)
+        {
+            samples.next().timeMs(bandTimes[i]).markTicks(bandMarks[i]);
+        }
+        bandCount = 0;
+        emitRecord(priceBandRecord.encodedLength());
     }
 
     private void emitRecord(final int messageLength)
