@@ -1,12 +1,12 @@
 package dev.backstop.clearing.node;
 
+import dev.backstop.clearing.domain.LiquidationEngine;
 import dev.backstop.clearing.service.StateReport;
 import dev.backstop.sbe.cluster.AccountStateResultDecoder;
 import dev.backstop.sbe.cluster.AuctionBidCommandEncoder;
 import dev.backstop.sbe.cluster.CommandResultDecoder;
 import dev.backstop.sbe.cluster.CreatePoolCommandEncoder;
 import dev.backstop.sbe.cluster.DepositCommandEncoder;
-import dev.backstop.sbe.cluster.LiquidationParametersCommandEncoder;
 import dev.backstop.sbe.cluster.ListInstrumentCommandEncoder;
 import dev.backstop.sbe.cluster.OpenAccountCommandEncoder;
 import dev.backstop.sbe.cluster.PoolDepositCommandEncoder;
@@ -90,6 +90,7 @@ class CrashCascadeClusterTest
     private static final int SHORT_LEVERAGE = 3;
     private static final long POSITION_LOTS = 500; // 0.5 BTC: 30,000 USD at the start
     private static final int CRASH_STEPS = 6;
+    private static final long TWAP_WINDOW_MS = 2_000;
     private static final long POOL_DEPOSIT = 3_000_000 * USD;
     private static final long BLP_DEPOSIT = 300_000 * USD;
     private static final long BLP_CAPACITY = 400_000 * USD;
@@ -103,6 +104,12 @@ class CrashCascadeClusterTest
     void crashCascadesThroughAuctionsAndPoolsWithBooksBalancedOnEveryMemberAndAfterRestart()
     {
         final long startNs = System.nanoTime();
+        // A pool takes over only while the mark is within 5% of its time-weighted average. Averaged over the default
+        // 5 minutes, that average lags a 30% crash in two seconds far longer than a test runs, so the nodes average
+        // over 2 s: the pool waits out the crash itself and acts once the mark has settled. The service does not
+        // apply the operator's LiquidationParametersCommand yet, so this is node configuration, read by every node
+        // of this in-JVM cluster when its service is built (and again on restart).
+        System.setProperty(LiquidationEngine.Context.TWAP_WINDOW_MS_PROP, Long.toString(TWAP_WINDOW_MS));
         try (InProcessCluster cluster = InProcessCluster.start(PORT_BASE, testDir());
             CascadeClient client = new CascadeClient(cluster.ingressEndpoints(), clientAeronDir()))
         {
@@ -167,6 +174,10 @@ class CrashCascadeClusterTest
             }
             System.out.println("crash: wallTimeMs=" + (System.nanoTime() - startNs) / 1_000_000 + " digest=" + digest);
         }
+        finally
+        {
+            System.clearProperty(LiquidationEngine.Context.TWAP_WINDOW_MS_PROP);
+        }
     }
 
     private void setUpMarket(final CascadeClient client)
@@ -183,26 +194,6 @@ class CrashCascadeClusterTest
             .lotSizeMicros(1_000)
             .tickValue(TICK_VALUE)
             .symbol("BTC-PERP")
-            .encodedLength());
-        // A pool takes over only while the mark is within 5% of its time-weighted average. Averaged over the
-        // default 5 minutes, that average lags a 30% crash in two seconds far longer than a test runs, so the
-        // operator has it averaged over 2 s: the pool waits out the crash itself and acts once the mark has settled.
-        client.send(OPERATOR, next(OPERATOR), (b, h, seq) -> new LiquidationParametersCommandEncoder()
-            .wrapAndApplyHeader(b, 0, h)
-            .senderId(OPERATOR)
-            .sequence(seq)
-            .roundIntervalMs(100)
-            .minSliceNotional(1_000 * USD)
-            .slicePpm(100_000)
-            .targetPpm(1_020_000)
-            .feePpm(5_000)
-            .auctionSteps(5)
-            .auctionStepMs(20)
-            .poolLossCapPpm(200_000)
-            .bandPpm(50_000)
-            .twapWindowMs(2_000)
-            .redemptionNoticeMs(24L * 3600 * 1000)
-            .redemptionRetryMs(1_000)
             .encodedLength());
         priceTick(client, START_PRICE_TICKS);
         client.awaitAllAcknowledged(AWAIT);
@@ -494,6 +485,15 @@ class CrashCascadeClusterTest
         private static final long STALL_RESEND_NS = TimeUnit.MILLISECONDS.toNanos(1000);
 
         /**
+         * The service's egress is best effort: an event offered into a full window is retried briefly, then dropped
+         * (a risk desk replays it). A mark tick over 300 leveraged accounts publishes hundreds of events at once, so
+         * this client gives the egress a window that holds such a burst, and the order check sees every event.
+         */
+        private static final String EGRESS_CHANNEL =
+            "aeron:udp?endpoint=" + ClusterTopology.DEFAULT_HOSTNAME + ":0|term-length=4m";
+        private static final int RECEIVER_WINDOW = 1024 * 1024;
+
+        /**
          * Encodes one command into the buffer after the header and returns the body length.
          */
         @FunctionalInterface
@@ -557,6 +557,8 @@ class CrashCascadeClusterTest
                 .sharedIdleStrategy(new BackoffIdleStrategy(10, 20, 1000, TimeUnit.MILLISECONDS.toNanos(1)))
                 .termBufferSparseFile(true)
                 .publicationTermBufferLength(256 * 1024)
+                .initialWindowLength(RECEIVER_WINDOW)
+                .socketRcvbufLength(RECEIVER_WINDOW)
                 .ipcTermBufferLength(128 * 1024)
                 .dirDeleteOnStart(true)
                 .dirDeleteOnShutdown(true));
@@ -647,7 +649,7 @@ class CrashCascadeClusterTest
                 pump();
                 if (System.nanoTime() - deadlineNs > 0)
                 {
-                    throw new IllegalStateException(pending.size() + " commands unacknowledged");
+                    throw new IllegalStateException(pending.size() + " commands unacknowledged: " + pending.keySet());
                 }
             }
         }
@@ -755,7 +757,7 @@ class CrashCascadeClusterTest
                 .aeronDirectoryName(driver.aeronDirectoryName())
                 .ingressChannel(ClusterTopology.INGRESS_CHANNEL)
                 .ingressEndpoints(ingressEndpoints)
-                .egressChannel(ClusterTopology.egressChannel(ClusterTopology.DEFAULT_HOSTNAME))
+                .egressChannel(EGRESS_CHANNEL)
                 .messageTimeoutNs(TimeUnit.SECONDS.toNanos(30))
                 .egressListener(new Listener()));
         }

@@ -76,6 +76,7 @@ public final class Demo
         ctx.nodeOverrides.forEach(clusterCtx::nodeOverride);
         if (Scenario.CRASH == ctx.scenario)
         {
+            CrashScenario.NODE_PARAMETERS.forEach(clusterCtx::nodeOverride);
             // the BLP is enrolled for this run only: a demo credential, like the others in gateway.properties
             clusterCtx.gatewayOverride(
                 "backstop.gateway.sender." + CrashScenario.BLP_ID + ".role", SenderRole.BLP.name());
