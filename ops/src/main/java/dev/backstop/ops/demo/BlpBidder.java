@@ -1,12 +1,14 @@
 package dev.backstop.ops.demo;
 
 import dev.backstop.gateway.client.EventStreamSubscriber;
+import dev.backstop.sbe.events.AuctionEndedDecoder;
 import dev.backstop.sbe.events.AuctionStepDecoder;
 import dev.backstop.sbe.events.MessageHeaderDecoder;
 import dev.backstop.sbe.events.SliceOfferedDecoder;
 import dev.backstop.sbe.exchange.ResultCode;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
+import org.agrona.collections.Long2LongHashMap;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
@@ -33,8 +35,9 @@ final class BlpBidder implements AutoCloseable
     private final AuctionStepDecoder auctionStep = new AuctionStepDecoder();
     private final Participant blp;
     private final long accountId;
-    private long offeredAuctionId = -1;
-    private long offeredLots;
+    private final AuctionEndedDecoder auctionEnded = new AuctionEndedDecoder();
+    // several accounts are liquidated at once, so several auctions run side by side
+    private final Long2LongHashMap offeredLots = new Long2LongHashMap(0);
     private final EventStreamSubscriber subscriber;
     private final Narrator narrator;
     private final Thread thread;
@@ -129,16 +132,21 @@ final class BlpBidder implements AutoCloseable
         if (SliceOfferedDecoder.TEMPLATE_ID == templateId)
         {
             sliceOffered.wrap(buffer, bodyOffset, header.blockLength(), header.version());
-            offeredAuctionId = sliceOffered.auctionId();
-            offeredLots = Math.abs(sliceOffered.quantityLots());
+            offeredLots.put(sliceOffered.auctionId(), Math.abs(sliceOffered.quantityLots()));
+        }
+        else if (AuctionEndedDecoder.TEMPLATE_ID == templateId)
+        {
+            auctionEnded.wrap(buffer, bodyOffset, header.blockLength(), header.version());
+            offeredLots.remove(auctionEnded.auctionId());
         }
         else if (AuctionStepDecoder.TEMPLATE_ID == templateId)
         {
             auctionStep.wrap(buffer, bodyOffset, header.blockLength(), header.version());
             final long auctionId = auctionStep.auctionId();
-            if (auctionId == offeredAuctionId && BID_AT_STEP == auctionStep.step() && 0 == auctionId % 2)
+            final long lots = offeredLots.get(auctionId);
+            if (lots > 0 && BID_AT_STEP == auctionStep.step() && 0 == auctionId % 2)
             {
-                bid(auctionId, auctionStep.priceTicks(), offeredLots);
+                bid(auctionId, auctionStep.priceTicks(), lots);
             }
         }
     }

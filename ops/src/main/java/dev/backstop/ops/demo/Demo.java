@@ -74,16 +74,18 @@ public final class Demo
             .gatewayHeap(ctx.gatewayHeap)
             .stopGraceMs(ctx.stopGraceMs);
         ctx.nodeOverrides.forEach(clusterCtx::nodeOverride);
+        final Map<String, String> gatewayOverrides = new LinkedHashMap<>();
         if (Scenario.CRASH == ctx.scenario)
         {
             CrashScenario.NODE_PARAMETERS.forEach(clusterCtx::nodeOverride);
             // the BLP is enrolled for this run only: a demo credential, like the others in gateway.properties
-            clusterCtx.gatewayOverride(
+            gatewayOverrides.put(
                 "backstop.gateway.sender." + CrashScenario.BLP_ID + ".role", SenderRole.BLP.name());
-            clusterCtx.gatewayOverride(
+            gatewayOverrides.put(
                 "backstop.gateway.sender." + CrashScenario.BLP_ID + ".secret", CrashScenario.BLP_DEMO_SECRET);
         }
-        ctx.gatewayOverrides.forEach(clusterCtx::gatewayOverride);
+        gatewayOverrides.putAll(ctx.gatewayOverrides);
+        gatewayOverrides.forEach(clusterCtx::gatewayOverride);
         final LocalCluster cluster = new LocalCluster(clusterCtx);
 
         final Resources resources = new Resources(cluster);
@@ -119,7 +121,7 @@ public final class Demo
             resources.tap.start();
 
             final Properties gatewayConfig = load(ctx.configDir.resolve("gateway.properties"));
-            ctx.gatewayOverrides.forEach(gatewayConfig::setProperty);
+            gatewayOverrides.forEach(gatewayConfig::setProperty);
             final long deadlineMs = System.currentTimeMillis() + ctx.startupTimeoutMs;
             final Participant operator = resources.add(
                 logon(cluster, gatewayConfig, "operator " + DemoScenario.OPERATOR_ID, DemoScenario.OPERATOR_ID,
