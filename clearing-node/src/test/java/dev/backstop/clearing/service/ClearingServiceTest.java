@@ -583,8 +583,10 @@ class ClearingServiceTest
                 buffer.getBytes(offset, record);
                 records.add(record);
             });
-        final SnapshotLoader loader = new SnapshotLoader(new dev.backstop.clearing.domain.ClearingHouse(
-            new ClusterEventPublisher(new Egress())));
+        final dev.backstop.clearing.domain.ClearingHouse restored =
+            new dev.backstop.clearing.domain.ClearingHouse(new ClusterEventPublisher(new Egress()));
+        new dev.backstop.clearing.domain.LiquidationEngine(restored);
+        final SnapshotLoader loader = new SnapshotLoader(restored);
         final java.util.Iterator<byte[]> next = records.iterator();
         loader.loadFrom(
             new SnapshotLoader.Source()
