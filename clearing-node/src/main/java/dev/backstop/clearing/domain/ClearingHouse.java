@@ -2582,6 +2582,46 @@ public final class ClearingHouse
     }
 
     /**
+     * Replaces the liquidation engine's parameters (operator command; see {@link LiquidationEngine.Context} for
+     * their meaning and defaults); published as {@link ClearingEvents#onRiskParametersChanged}.
+     *
+     * @return the outcome; {@link Outcome#INVALID_PARAMETER} with nothing changed when any is out of range.
+     */
+    public Outcome setLiquidationParameters(
+        final long senderId,
+        final long sequence,
+        final long roundIntervalMs,
+        final long minSliceNotional,
+        final int slicePpm,
+        final int targetPpm,
+        final int feePpm,
+        final int auctionSteps,
+        final long auctionStepMs,
+        final int poolLossCapPpm,
+        final int bandPpm,
+        final long twapWindowMs,
+        final long redemptionNoticeMs)
+    {
+        final Outcome admission = admit(senderId, sequence, CommandType.SET_LIQUIDATION_PARAMETERS);
+        if (null != admission)
+        {
+            return admission;
+        }
+        if (null == liquidationEngine)
+        {
+            return complete(Outcome.INTERNAL_ERROR);
+        }
+        final Outcome outcome = liquidationEngine.setParameters(
+            roundIntervalMs, minSliceNotional, slicePpm, targetPpm, feePpm, auctionSteps, auctionStepMs, poolLossCapPpm,
+            bandPpm, twapWindowMs, redemptionNoticeMs);
+        if (Outcome.ACCEPTED == outcome)
+        {
+            events.onRiskParametersChanged(++eventSequence, CommandType.SET_LIQUIDATION_PARAMETERS, 0, 0);
+        }
+        return complete(outcome);
+    }
+
+    /**
      * Opens an account for the engine (a pool's) as {@link #openAccount} does, with its event.
      *
      * @return false when the account exists or the ids are not positive.

@@ -699,6 +699,48 @@ public final class LiquidationEngine implements LiquidationHooks
         return outcome;
     }
 
+    /**
+     * Replaces the engine's parameters (operator command); they apply from the next round, slice and takeover, and
+     * the loss cap and redemption notice to every pool (a redemption already requested keeps its due time).
+     *
+     * @return {@link Outcome#INVALID_PARAMETER} with nothing changed when any is out of range.
+     */
+    public Outcome setParameters(
+        final long roundIntervalMs,
+        final long minSliceNotional,
+        final int slicePpm,
+        final int targetPpm,
+        final int feePpm,
+        final int auctionSteps,
+        final long auctionStepMs,
+        final int poolLossCapPpm,
+        final int bandPpm,
+        final long twapWindowMs,
+        final long redemptionNoticeMs)
+    {
+        try
+        {
+            new Context().roundIntervalMs(roundIntervalMs).minSliceNotional(minSliceNotional).slicePpm(slicePpm)
+                .targetPpm(targetPpm).feePpm(feePpm).auctionSteps(auctionSteps).auctionStepMs(auctionStepMs)
+                .poolLossCapPpm(poolLossCapPpm).bandPpm(bandPpm).twapWindowMs(twapWindowMs)
+                .redemptionNoticeMs(redemptionNoticeMs).redemptionRetryMs(ctx.redemptionRetryMs).conclude();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return Outcome.INVALID_PARAMETER;
+        }
+        ctx.roundIntervalMs(roundIntervalMs).minSliceNotional(minSliceNotional).slicePpm(slicePpm)
+            .targetPpm(targetPpm).feePpm(feePpm).auctionSteps(auctionSteps).auctionStepMs(auctionStepMs)
+            .poolLossCapPpm(poolLossCapPpm).bandPpm(bandPpm).twapWindowMs(twapWindowMs)
+            .redemptionNoticeMs(redemptionNoticeMs);
+        for (int i = 0, n = pools.size(); i < n; i++)
+        {
+            pools.get(i).setLossCapPpm(poolLossCapPpm);
+            pools.get(i).setRedemptionNoticeMs(redemptionNoticeMs);
+        }
+        return Outcome.ACCEPTED;
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
     // Reads.
     // ---------------------------------------------------------------------------------------------------------------
