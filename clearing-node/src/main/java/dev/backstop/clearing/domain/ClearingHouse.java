@@ -524,7 +524,14 @@ public final class ClearingHouse
         feeAccount = feeAccountAfter;
         tradesCleared++;
         clearedTradeIds(senderId).add(venueTradeId);
-        instrument.oracle().onTrade(priceTicks, nowMs);
+        try
+        {
+            instrument.oracle().onTrade(priceTicks, nowMs);
+        }
+        catch (final ArithmeticException ex)
+        {
+            // The basis EMA could not take this sample (it is left as it was); the trade itself stands.
+        }
 
         if (0 == markBefore)
         {
@@ -532,7 +539,7 @@ public final class ClearingHouse
             final PriceOracle oracle = instrument.oracle();
             events.onMarkPriceUpdated(
                 ++eventSequence, instrumentId, 0, priceTicks, TickDecision.ACCEPTED, 0, priceTicks,
-                oracle.indexPriceTicks(), oracle.freshSourceCount(), 0);
+                oracle.indexPriceTicks(), 0, 0);
         }
         events.onTradeCleared(
             ++eventSequence, senderId, venueTradeId, instrumentId, buyAccountId, sellAccountId, priceTicks,
@@ -627,7 +634,7 @@ public final class ClearingHouse
         instrument.markPriceTicks(mark);
         events.onMarkPriceUpdated(
             ++eventSequence, instrumentId, sourceId, priceTicks, decision, previousMark, mark,
-            oracle.indexPriceTicks(), oracle.freshSourceCount(), oracle.othersMedianTicks());
+            oracle.indexPriceTicks(), oracle.countedSourceCount(), oracle.othersMedianTicks());
 
         if (mark != previousMark)
         {
@@ -1944,9 +1951,12 @@ public final class ClearingHouse
         {
             throw new IllegalStateException("position restored before its account: " + accountId);
         }
-        final Instrument instrument = requireInstrument(instrumentId);
         account.position(instrumentId, quantityLots, costBasis);
-        updateHolder(instrument, accountId, 0, quantityLots);
+        final Instrument instrument = instruments.get(instrumentId);
+        if (null != instrument)
+        {
+            updateHolder(instrument, accountId, 0, quantityLots);
+        }
     }
 
     /**

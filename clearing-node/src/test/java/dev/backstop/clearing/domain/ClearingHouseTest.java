@@ -678,7 +678,8 @@ class ClearingHouseTest
     @Test
     void aTradeWhoseValueOverflowsIsRefusedAndChangesNothing()
     {
-        assertEquals(Outcome.ACCEPTED, list(9, "HUGE", 100_000, 50_000, 0, 1, 1, 1_000_000_000_000L));
+        // margin 1 ppm, so that Alice's 10_000 USD margin the 9e12 position below.
+        assertEquals(Outcome.ACCEPTED, list(9, "HUGE", 1, 1, 0, 1, 1, 1_000_000_000_000L));
         final List<String> books = StateDump.booksOf(house);
         // 1_000 × 10_000_000 × 1e12 = 1e22 > 9.22e18.
         assertRefused(Outcome.ARITHMETIC_OVERFLOW, CommandType.TRADE, EXCHANGE,
@@ -692,11 +693,14 @@ class ClearingHouseTest
     @Test
     void aTradeThatWouldOverflowOpenInterestIsRefused()
     {
-        assertEquals(Outcome.ACCEPTED, list(8, "UNIT", 100_000, 50_000, 0, 1, 1, 1));
+        assertEquals(Outcome.ACCEPTED, list(8, "UNIT", 1, 1, 0, 1, 1, 1));
+        // IM at 1 ppm of 2^63 − 1: 9_223_372_036_855, more than Alice and Bob hold: they deposit 10^13 more.
+        assertEquals(Outcome.ACCEPTED, deposit(ALICE, 10_000_000_000_000L));
+        assertEquals(Outcome.ACCEPTED, deposit(BOB, 10_000_000_000_000L));
         // Alice buys Long.MAX_VALUE lots at 1 from Bob: value 2^63 − 1 fits, open interest 2^63 − 1.
         assertEquals(Outcome.ACCEPTED, trade(8001, 8, ALICE, BOB, 1, Long.MAX_VALUE));
         assertEquals(Long.MAX_VALUE, house.instrument(8).openInterestLots());
-        assertEquals(ALICE_DEPOSIT, house.equity(house.account(ALICE)));
+        assertEquals(ALICE_DEPOSIT + 10_000_000_000_000L, house.equity(house.account(ALICE)));
         final List<String> books = StateDump.booksOf(house);
         // one more long lot, for Carol, would make open interest 2^63.
         assertRefused(Outcome.ARITHMETIC_OVERFLOW, CommandType.TRADE, EXCHANGE,
@@ -708,7 +712,7 @@ class ClearingHouseTest
         assertEquals(Long.MAX_VALUE - 5, house.instrument(8).openInterestLots());
         assertPosition(ALICE, 8, Long.MAX_VALUE - 5, Long.MAX_VALUE - 5);
         assertPosition(BOB, 8, -(Long.MAX_VALUE - 5), -(Long.MAX_VALUE - 5));
-        assertEquals(ALICE_DEPOSIT, house.account(ALICE).cash());
+        assertEquals(ALICE_DEPOSIT + 10_000_000_000_000L, house.account(ALICE).cash());
     }
 
     @Test

@@ -6,6 +6,10 @@ import dev.backstop.clearing.domain.RecordingEvents.CommandRefused;
 import dev.backstop.clearing.domain.RecordingEvents.Event;
 import dev.backstop.clearing.domain.RecordingEvents.InstrumentListed;
 import dev.backstop.clearing.domain.RecordingEvents.MarkPriceUpdated;
+import dev.backstop.clearing.domain.RecordingEvents.OrderAccepted;
+import dev.backstop.clearing.domain.RecordingEvents.OrderCancelled;
+import dev.backstop.clearing.domain.RecordingEvents.OrderFilled;
+import dev.backstop.clearing.domain.RecordingEvents.RiskStateChanged;
 import dev.backstop.clearing.domain.RecordingEvents.TradeCleared;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -24,11 +28,13 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -36,7 +42,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * sender sequences exist, what every applied sequence answered, and deposits minus withdrawals. After every command
  * the model predicts the outcome (including replays, gaps and refusals) and the books are checked: money conserved
  * to the micro-unit, positions netting to zero, open interest equal to the longs, fees never negative, events
- * gap-free and exactly one refusal event per refusal. A snapshot copy taken at a random point must then behave like
+ * gap-free and exactly one refusal event per refusal.
+ * <p>
+ * With the risk engine the streams also carry orders (each one's reservation predicted from an independent BigInteger
+ * valuation of the order-inclusive requirement), cancels, trades filling orders, and margin checks on every trade
+ * (predicted the same way). After every command every account's risk state must be exactly "margin call when equity
+ * is below initial margin", each change published once with its equity and margins, and reservations never negative
+ * and equal to the model's. Cluster time advances 40 s per command, so every tick is its source's only fresh one
+ * and the oracle's mark is the tick. A snapshot copy taken at a random point must then behave like
  * the original, and the same stream on two fresh clearing houses must give the same events and digests.
  */
 class ConservationPropertiesTest
@@ -90,12 +103,24 @@ class ConservationPropertiesTest
             }
             final Command command = driver.resolve(steps.get(i));
             driver.applyAndCheck(command);
+            for (final Event event : driver.events.since(driver.eventsBeforeLast))
+            {
+                if (event instanceof RiskStateChanged r)
+                {
+                    Statistics.label("risk").collect(r.state() == RiskState.MARGIN_CALL ? "margin call" : "cure");
+                }
+                else if (event instanceof OrderFilled)
+                {
+                    Statistics.label("risk").collect("order filled");
+                }
+            }
             final String result = driver.outcomes.get(driver.outcomes.size() - 1);
             Statistics.label("command").collect(command.type() + " " + result);
             Statistics.label("sequence").collect(result.endsWith("(replayed)") ? "replayed" :
                 result.equals("SEQUENCE_GAP") ? "gap" : result.equals("INVALID_SEQUENCE") ? "invalid" : "next");
             if (null != copy)
             {
+                copy.advanceTime(driver.clock);
                 assertEquals(result, describe(command.applyTo(copy), copy), command::toString);
             }
         }
@@ -110,7 +135,7 @@ class ConservationPropertiesTest
         // the streams must actually reach the paths the invariants are about (checked over all tries).
         Statistics.label("command").coverage(checker ->
         {
-            checker.check("TRADE ACCEPTED").percentage(p -> p > 10);
+            checker.check("TRADE ACCEPTED").percentage(p -> p > 6);
             checker.check("TRADE ACCEPTED (replayed)").percentage(p -> p > 0.5);
             checker.check("TRADE DUPLICATE_TRADE").percentage(p -> p > 0.5);
             checker.check("TRADE ARITHMETIC_OVERFLOW").percentage(p -> p > 0.2);
@@ -122,6 +147,21 @@ class ConservationPropertiesTest
             checker.check("DEPOSIT ARITHMETIC_OVERFLOW").percentage(p -> p > 0.05);
             checker.check("LIST_INSTRUMENT ACCEPTED").percentage(p -> p > 0.05);
             checker.check("OPEN_ACCOUNT ACCEPTED").percentage(p -> p > 0.05);
+            checker.check("TRADE BELOW_INITIAL_MARGIN").percentage(p -> p > 0.5);
+            checker.check("SUBMIT_ORDER ACCEPTED").percentage(p -> p > 1);
+            checker.check("SUBMIT_ORDER BELOW_INITIAL_MARGIN").percentage(p -> p > 0.1);
+            checker.check("CANCEL_ORDER ACCEPTED").percentage(p -> p > 0.3);
+            checker.check("CANCEL_ORDER UNKNOWN_ORDER").percentage(p -> p > 0.1);
+            checker.check("TRADE MARGIN_CALL_OPEN").percentage(p -> p > 0.02);
+            checker.check("SUBMIT_ORDER MARGIN_CALL_OPEN").percentage(p -> p > 0.01);
+            checker.check("TRADE UNKNOWN_ORDER").percentage(p -> p > 0.02);
+            checker.check("TRADE INVALID_PRICE").percentage(p -> p > 0.02);
+        });
+        Statistics.label("risk").coverage(checker ->
+        {
+            checker.check("margin call").percentage(p -> p > 0.1);
+            checker.check("cure").percentage(p -> p > 0.05);
+            checker.check("order filled").percentage(p -> p > 0.3);
         });
     }
 
@@ -140,9 +180,10 @@ class ConservationPropertiesTest
             final RecordingEvents events = new RecordingEvents();
             final ClearingHouse house = new ClearingHouse(events);
             final List<String> outcomes = new ArrayList<>();
-            for (final Command command : driver.applied)
+            for (int i = 0; i < driver.applied.size(); i++)
             {
-                outcomes.add(describe(command.applyTo(house), house));
+                house.advanceTime(driver.times.get(i));
+                outcomes.add(describe(driver.applied.get(i).applyTo(house), house));
             }
             assertEquals(driver.outcomes, outcomes);
             assertEquals(driver.events.events, events.events);
@@ -224,8 +265,15 @@ class ConservationPropertiesTest
 
     record Trade(
         long sender, long sequence, long venueTradeId, int instrumentId, long buyer, long seller, long price,
-        long quantity, boolean overflows) implements Command
+        long quantity, boolean overflows, long buyOrderId, long sellOrderId) implements Command
     {
+        Trade(
+            final long sender, final long sequence, final long venueTradeId, final int instrumentId, final long buyer,
+            final long seller, final long price, final long quantity, final boolean overflows)
+        {
+            this(sender, sequence, venueTradeId, instrumentId, buyer, seller, price, quantity, overflows, 0, 0);
+        }
+
         public CommandType type()
         {
             return CommandType.TRADE;
@@ -233,7 +281,61 @@ class ConservationPropertiesTest
 
         public Outcome applyTo(final ClearingHouse house)
         {
-            return house.clearTrade(sender, sequence, venueTradeId, instrumentId, buyer, seller, price, quantity);
+            return house.clearTrade(
+                sender, sequence, venueTradeId, instrumentId, buyer, seller, price, quantity, buyOrderId, sellOrderId);
+        }
+    }
+
+    record SubmitOrder(
+        long sender, long sequence, long orderId, long accountId, int instrumentId, boolean buy, long lots,
+        long limit) implements Command
+    {
+        public CommandType type()
+        {
+            return CommandType.SUBMIT_ORDER;
+        }
+
+        public Outcome applyTo(final ClearingHouse house)
+        {
+            return house.submitOrder(sender, sequence, orderId, accountId, instrumentId, buy, lots, limit);
+        }
+    }
+
+    record CancelOrder(long sender, long sequence, long orderId) implements Command
+    {
+        public CommandType type()
+        {
+            return CommandType.CANCEL_ORDER;
+        }
+
+        public Outcome applyTo(final ClearingHouse house)
+        {
+            return house.cancelOrder(sender, sequence, orderId);
+        }
+    }
+
+    /**
+     * The model's view of an open order.
+     */
+    static final class ModelOrder
+    {
+        final long orderId, accountId;
+        final int instrumentId;
+        final boolean buy;
+        final long limit;
+        long remaining, reservation;
+
+        ModelOrder(
+            final long orderId, final long accountId, final int instrumentId, final boolean buy, final long remaining,
+            final long limit, final long reservation)
+        {
+            this.orderId = orderId;
+            this.accountId = accountId;
+            this.instrumentId = instrumentId;
+            this.buy = buy;
+            this.remaining = remaining;
+            this.limit = limit;
+            this.reservation = reservation;
         }
     }
 
@@ -290,7 +392,12 @@ class ConservationPropertiesTest
         final RecordingEvents events = new RecordingEvents();
         final ClearingHouse house = new ClearingHouse(events);
         final List<Command> applied = new ArrayList<>();
+        final List<Long> times = new ArrayList<>();
         final List<String> outcomes = new ArrayList<>();
+        long clock;
+        int eventsBeforeLast;
+        final TreeMap<Long, ModelOrder> openOrders = new TreeMap<>();
+        long pendingReservation;
 
         // the model
         final Map<Long, Long> lastSequence = new HashMap<>();
@@ -313,7 +420,8 @@ class ConservationPropertiesTest
             for (long account = 1; account <= 5; account++)
             {
                 applyAndCheck(new OpenAccount(operator, next(operator), account, account));
-                applyAndCheck(new Deposit(operator, next(operator), account, account * 1_000_000_000L, false));
+                // a few USD each: tens of lots at 800..1600 ticks need most of it, and price moves call margin.
+                applyAndCheck(new Deposit(operator, next(operator), account, account * 1_000_000L, false));
             }
         }
 
@@ -373,7 +481,7 @@ class ConservationPropertiesTest
                     // one micro-unit more than net deposits can take.
                     return new Deposit(sender, sequence, accountId, Long.MAX_VALUE - netDeposits + 1, true);
                 }
-                return new Deposit(sender, sequence, accountId, 1 + p3 % 1_000_000_000L, false);
+                return new Deposit(sender, sequence, accountId, 1 + p3 % 2_000_000L, false);
             }
             if (kind < 26)
             {
@@ -403,9 +511,23 @@ class ConservationPropertiesTest
                 }
                 else
                 {
-                    amount = 1 + p3 % 500_000_000L;
+                    amount = 1 + p3 % 1_000_000L;
                 }
                 return new Withdraw(sender, sequence, accountId, amount);
+            }
+            if (kind >= 50 && kind < 60)
+            {
+                return submitOrder(sender, sequence, p1, p2, p3, p4, p5);
+            }
+            if (kind >= 60 && kind < 64)
+            {
+                final long orderId = openOrders.isEmpty() || p1 % 5 == 0 ? 1 + p2 % 40 :
+                    (Long)openOrders.keySet().toArray()[p2 % openOrders.size()];
+                return new CancelOrder(sender, sequence, orderId);
+            }
+            if (kind >= 64 && kind < 68 && !openOrders.isEmpty())
+            {
+                return tradeAgainstOrder(sender, sequence, p1, p2, p3, p4, p5);
             }
             if (kind < 68 || kind >= 97)
             {
@@ -425,6 +547,40 @@ class ConservationPropertiesTest
                 return new QueryAccount(sender, sequence, account(p1));
             }
             return new QueryLedger(sender, sequence);
+        }
+
+        private Command submitOrder(
+            final long sender, final long sequence, final int p1, final int p2, final int p3, final int p4,
+            final int p5)
+        {
+            final int roll = p5 % 100;
+            final long orderId = roll < 2 ? 0 : 1 + p1 % 40;
+            final long lots = roll < 4 ? -(p2 % 2) : 1 + (p2 / 7) % 25;
+            final long limit = roll >= 4 && roll < 6 ? 0 : 800 + (p3 / 7) % 800;
+            return new SubmitOrder(sender, sequence, orderId, account(p4), instrument(p3), p2 % 2 == 0, lots, limit);
+        }
+
+        /**
+         * A trade filling an open order (chosen by the draw) against a random counterparty, at or inside the limit,
+         * sometimes breaking the order's terms on purpose.
+         */
+        private Command tradeAgainstOrder(
+            final long sender, final long sequence, final int p1, final int p2, final int p3, final int p4,
+            final int p5)
+        {
+            final ModelOrder order = (ModelOrder)openOrders.values().toArray()[p2 % openOrders.size()];
+            final int roll = p5 % 100;
+            final long quantity = roll < 5 ? order.remaining + 1 : 1 + p1 % order.remaining;
+            final long inside = p3 % 3;
+            final long price = roll >= 5 && roll < 10 ?
+                (order.buy ? order.limit + 1 : order.limit - 1) : (order.buy ? order.limit - inside : order.limit + inside);
+            final long other = account(p4);
+            final long orderId = roll >= 10 && roll < 13 ? order.orderId + 1_000 : order.orderId;
+            return order.buy ?
+                new Trade(sender, sequence, 1 + p1 % 60, order.instrumentId, order.accountId, other, price, quantity,
+                    false, orderId, 0) :
+                new Trade(sender, sequence, 1 + p1 % 60, order.instrumentId, other, order.accountId, price, quantity,
+                    false, 0, orderId);
         }
 
         /**
@@ -522,7 +678,7 @@ class ConservationPropertiesTest
                     return Outcome.INSUFFICIENT_CASH;
                 }
                 final BigInteger equityAfter = equity(account).subtract(BigInteger.valueOf(c.amount()));
-                return equityAfter.compareTo(margin(account, true)) < 0 ?
+                return equityAfter.compareTo(margin(account, true).add(reserved(c.accountId()))) < 0 ?
                     Outcome.BELOW_INITIAL_MARGIN : Outcome.ACCEPTED;
             }
             if (command instanceof Trade c)
@@ -551,7 +707,31 @@ class ConservationPropertiesTest
                 {
                     return Outcome.INVALID_PRICE;
                 }
-                return c.overflows() ? Outcome.ARITHMETIC_OVERFLOW : Outcome.ACCEPTED;
+                final Outcome buyOrder = orderCheck(c.buyOrderId(), c.buyer(), c, true);
+                if (null != buyOrder)
+                {
+                    return buyOrder;
+                }
+                final Outcome sellOrder = orderCheck(c.sellOrderId(), c.seller(), c, false);
+                if (null != sellOrder)
+                {
+                    return sellOrder;
+                }
+                if (c.overflows())
+                {
+                    return Outcome.ARITHMETIC_OVERFLOW;
+                }
+                final Outcome buyer = sideAfterTrade(c, c.buyer(), c.quantity());
+                return null != buyer ? buyer : Objects.requireNonNullElse(
+                    sideAfterTrade(c, c.seller(), -c.quantity()), Outcome.ACCEPTED);
+            }
+            if (command instanceof SubmitOrder c)
+            {
+                return expectedSubmit(c);
+            }
+            if (command instanceof CancelOrder c)
+            {
+                return openOrders.containsKey(c.orderId()) ? Outcome.ACCEPTED : Outcome.UNKNOWN_ORDER;
             }
             if (command instanceof Tick c)
             {
@@ -568,8 +748,220 @@ class ConservationPropertiesTest
             return Outcome.ACCEPTED;
         }
 
+        private Outcome orderCheck(final long orderId, final long accountId, final Trade c, final boolean buy)
+        {
+            if (0 == orderId)
+            {
+                return null;
+            }
+            final ModelOrder order = openOrders.get(orderId);
+            if (null == order || order.accountId != accountId || order.instrumentId != c.instrumentId() ||
+                order.buy != buy)
+            {
+                return Outcome.UNKNOWN_ORDER;
+            }
+            if (c.quantity() > order.remaining)
+            {
+                return Outcome.INVALID_QUANTITY;
+            }
+            return (buy ? c.price() > order.limit : c.price() < order.limit) ? Outcome.INVALID_PRICE : null;
+        }
+
+        /**
+         * One side of a trade: refused unless it reduces the position, or equity after the trade (before +
+         * delta × (mark after − price) × tick value − fee) covers IM after it.
+         */
+        private Outcome sideAfterTrade(final Trade c, final long accountId, final long delta)
+        {
+            final MarginAccount account = house.account(accountId);
+            final long before = quantity(account, c.instrumentId());
+            if (before != 0 && (before > 0) != (delta > 0) && Math.abs(delta) <= Math.abs(before))
+            {
+                return null;
+            }
+            if (account.riskState() != RiskState.NORMAL)
+            {
+                return Outcome.MARGIN_CALL_OPEN;
+            }
+            final Terms terms = listed.get(c.instrumentId());
+            final long mark = house.instrument(c.instrumentId()).markPriceTicks();
+            final long markAfter = 0 == mark ? c.price() : mark;
+            final BigInteger tickValue = BigInteger.valueOf(terms.tickValue());
+            final BigInteger value = BigInteger.valueOf(c.quantity()).multiply(BigInteger.valueOf(c.price()))
+                .multiply(tickValue);
+            final BigInteger fee = ceilDiv(value.multiply(BigInteger.valueOf(terms.fee())), MILLION);
+            final BigInteger equityAfter = equity(account)
+                .add(BigInteger.valueOf(delta).multiply(BigInteger.valueOf(markAfter - c.price())).multiply(tickValue))
+                .subtract(fee);
+            final Map<Integer, Long> quantities = positions(account);
+            quantities.merge(c.instrumentId(), delta, Long::sum);
+            BigInteger im = BigInteger.ZERO;
+            for (final Map.Entry<Integer, Long> e : quantities.entrySet())
+            {
+                final long m = e.getKey() == c.instrumentId() ? markAfter :
+                    house.instrument(e.getKey()).markPriceTicks();
+                im = im.add(linearMargin(e.getKey(), e.getValue(), m, true));
+            }
+            return equityAfter.compareTo(im) < 0 ? Outcome.BELOW_INITIAL_MARGIN : null;
+        }
+
+        private Outcome expectedSubmit(final SubmitOrder c)
+        {
+            if (c.orderId() <= 0)
+            {
+                return Outcome.INVALID_PARAMETER;
+            }
+            if (openOrders.containsKey(c.orderId()))
+            {
+                return Outcome.ORDER_EXISTS;
+            }
+            if (!listed.containsKey(c.instrumentId()))
+            {
+                return Outcome.UNKNOWN_INSTRUMENT;
+            }
+            if (!opened.contains(c.accountId()))
+            {
+                return Outcome.UNKNOWN_ACCOUNT;
+            }
+            if (c.lots() <= 0)
+            {
+                return Outcome.INVALID_QUANTITY;
+            }
+            if (c.limit() <= 0)
+            {
+                return Outcome.INVALID_PRICE;
+            }
+            if (0 == house.instrument(c.instrumentId()).markPriceTicks())
+            {
+                return Outcome.NO_MARK_PRICE;
+            }
+            final MarginAccount account = house.account(c.accountId());
+            final long position = quantity(account, c.instrumentId());
+            long sameSide = 0;
+            for (final ModelOrder o : openOrders.values())
+            {
+                if (o.accountId == c.accountId() && o.instrumentId == c.instrumentId() && o.buy == c.buy())
+                {
+                    sameSide += o.remaining;
+                }
+            }
+            final boolean reducing = c.buy() ?
+                position < 0 && sameSide + c.lots() <= -position : position > 0 && sameSide + c.lots() <= position;
+            if (!reducing && account.riskState() != RiskState.NORMAL)
+            {
+                return Outcome.MARGIN_CALL_OPEN;
+            }
+            final BigInteger before = requirement(account, null);
+            final BigInteger after = requirement(account, c);
+            if (!reducing && equity(account).compareTo(after) < 0)
+            {
+                return Outcome.BELOW_INITIAL_MARGIN;
+            }
+            pendingReservation = after.subtract(before).max(BigInteger.ZERO).longValueExact();
+            return Outcome.ACCEPTED;
+        }
+
+        /**
+         * The order-inclusive requirement, valued independently: per instrument the worse (larger absolute) of
+         * position + open buys and position − open sells at mark, plus what filling that side at its limits loses
+         * against the mark.
+         */
+        BigInteger requirement(final MarginAccount account, final SubmitOrder extra)
+        {
+            final Map<Integer, Long> quantities = positions(account);
+            final Map<Integer, long[]> sides = new TreeMap<>();
+            final List<ModelOrder> orders = new ArrayList<>();
+            for (final ModelOrder o : openOrders.values())
+            {
+                if (o.accountId == account.accountId())
+                {
+                    orders.add(o);
+                }
+            }
+            if (null != extra)
+            {
+                orders.add(new ModelOrder(extra.orderId(), extra.accountId(), extra.instrumentId(), extra.buy(),
+                    extra.lots(), extra.limit(), 0));
+            }
+            for (final ModelOrder o : orders)
+            {
+                // buy lots, buy Σ lots × limit, sell lots, sell Σ lots × limit (in ticks × lots)
+                final long[] side = sides.computeIfAbsent(o.instrumentId, i -> new long[4]);
+                side[o.buy ? 0 : 2] += o.remaining;
+                side[o.buy ? 1 : 3] += o.remaining * o.limit;
+            }
+            BigInteger total = BigInteger.ZERO;
+            final Set<Integer> instruments = new TreeSet<>(quantities.keySet());
+            instruments.addAll(sides.keySet());
+            for (final int instrumentId : instruments)
+            {
+                final long q = quantities.getOrDefault(instrumentId, 0L);
+                final long mark = house.instrument(instrumentId).markPriceTicks();
+                final long[] side = sides.get(instrumentId);
+                if (null == side)
+                {
+                    total = total.add(linearMargin(instrumentId, q, mark, true));
+                    continue;
+                }
+                final BigInteger tickValue = BigInteger.valueOf(listed.get(instrumentId).tickValue());
+                final long withBuys = q + side[0];
+                final long withSells = q - side[2];
+                if (Math.abs(withBuys) >= Math.abs(withSells))
+                {
+                    total = total.add(linearMargin(instrumentId, withBuys, mark, true)).add(
+                        BigInteger.valueOf(side[1] - side[0] * mark).multiply(tickValue).max(BigInteger.ZERO));
+                }
+                else
+                {
+                    total = total.add(linearMargin(instrumentId, withSells, mark, true)).add(
+                        BigInteger.valueOf(side[2] * mark - side[3]).multiply(tickValue).max(BigInteger.ZERO));
+                }
+            }
+            return total;
+        }
+
+        BigInteger reserved(final long accountId)
+        {
+            long total = 0;
+            for (final ModelOrder o : openOrders.values())
+            {
+                if (o.accountId == accountId)
+                {
+                    total += o.reservation;
+                }
+            }
+            return BigInteger.valueOf(total);
+        }
+
+        Map<Integer, Long> positions(final MarginAccount account)
+        {
+            final Map<Integer, Long> quantities = new TreeMap<>();
+            for (int i = 0; i < account.positionCount(); i++)
+            {
+                quantities.put(account.instrumentIdAt(i), account.quantityAt(i));
+            }
+            return quantities;
+        }
+
+        BigInteger linearMargin(final int instrumentId, final long quantity, final long mark, final boolean initial)
+        {
+            final Terms terms = listed.get(instrumentId);
+            final BigInteger value = BigInteger.valueOf(quantity).multiply(BigInteger.valueOf(mark))
+                .multiply(BigInteger.valueOf(terms.tickValue())).abs();
+            return ceilDiv(value.multiply(BigInteger.valueOf(initial ? terms.imr() : terms.mmr())), MILLION);
+        }
+
         void applyAndCheck(final Command command)
         {
+            clock += 40_000;
+            house.advanceTime(clock);
+            times.add(clock);
+            eventsBeforeLast = events.size();
+            final Map<Long, RiskState> statesBefore = new TreeMap<>();
+            for (final long accountId : opened)
+            {
+                statesBefore.put(accountId, house.account(accountId).riskState());
+            }
             final long sender = command.sender();
             final long sequence = command.sequence();
             final long last = lastSequence.getOrDefault(sender, 0L);
@@ -623,7 +1015,14 @@ class ConservationPropertiesTest
                 }
                 else
                 {
-                    checkAccepted(command, before, emitted);
+                    final List<Event> core = new ArrayList<>();
+                    final List<Event> risk = new ArrayList<>();
+                    for (final Event event : emitted)
+                    {
+                        (event instanceof RiskStateChanged ? risk : core).add(event);
+                    }
+                    checkAccepted(command, before, core);
+                    checkRiskEvents(command, statesBefore, risk);
                 }
             }
             checkInvariants();
@@ -666,6 +1065,41 @@ class ConservationPropertiesTest
             }
         }
 
+        /**
+         * Every account whose state changed is published once, with its equity and margins now and the cause: for
+         * a trade buyer then seller, otherwise in account id order.
+         */
+        private void checkRiskEvents(
+            final Command command, final Map<Long, RiskState> statesBefore, final List<Event> risk)
+        {
+            final List<Long> order = new ArrayList<>();
+            if (command instanceof Trade c)
+            {
+                order.add(c.buyer());
+                order.add(c.seller());
+            }
+            else
+            {
+                order.addAll(opened);
+            }
+            final RiskCause cause = command instanceof Trade ? RiskCause.TRADE : command instanceof Tick ?
+                RiskCause.MARK_PRICE : command instanceof Deposit ? RiskCause.DEPOSIT : RiskCause.WITHDRAWAL;
+            final List<Event> expected = new ArrayList<>();
+            long sequence = risk.isEmpty() ? 0 : risk.get(0).sequence();
+            for (final long accountId : order)
+            {
+                final MarginAccount account = house.account(accountId);
+                final RiskState previous = statesBefore.get(accountId);
+                if (null != account && null != previous && previous != account.riskState())
+                {
+                    expected.add(new RiskStateChanged(sequence++, accountId, previous, account.riskState(),
+                        equity(account).longValueExact(), margin(account, true).longValueExact(),
+                        margin(account, false).longValueExact(), cause));
+                }
+            }
+            assertEquals(expected, risk, command::toString);
+        }
+
         private void checkAccepted(final Command command, final Before before, final List<Event> emitted)
         {
             final long firstEvent = emitted.isEmpty() ? 0 : emitted.get(0).sequence();
@@ -702,13 +1136,30 @@ class ConservationPropertiesTest
             }
             else if (command instanceof Tick c)
             {
+                // every other source is 40 s old, beyond the 30 s age limit: this tick alone is the index and the mark.
                 assertEquals(List.of(new MarkPriceUpdated(
-                    firstEvent, c.instrumentId(), c.sourceId(), c.price(), before.mark, c.price())), emitted);
+                    firstEvent, c.instrumentId(), c.sourceId(), c.price(), TickDecision.ACCEPTED, before.mark,
+                    c.price(), c.price(), 1, 0)), emitted);
                 assertEquals(c.price(), house.instrument(c.instrumentId()).markPriceTicks());
             }
             else if (command instanceof Trade c)
             {
                 checkTrade(c, before, emitted);
+            }
+            else if (command instanceof SubmitOrder c)
+            {
+                final long reserved = reserved(c.accountId()).longValueExact() + pendingReservation;
+                assertEquals(List.of(new OrderAccepted(firstEvent, c.orderId(), c.accountId(), c.instrumentId(),
+                    c.buy(), c.lots(), c.limit(), pendingReservation, reserved)), emitted);
+                openOrders.put(c.orderId(), new ModelOrder(c.orderId(), c.accountId(), c.instrumentId(), c.buy(),
+                    c.lots(), c.limit(), pendingReservation));
+            }
+            else if (command instanceof CancelOrder c)
+            {
+                final ModelOrder order = openOrders.remove(c.orderId());
+                assertEquals(List.of(new OrderCancelled(firstEvent, c.orderId(), order.accountId, order.remaining,
+                    order.reservation, reserved(order.accountId).longValueExact())), emitted);
+                assertNull(house.order(c.orderId()));
             }
             else
             {
@@ -727,8 +1178,33 @@ class ConservationPropertiesTest
                     emitted.get(0).sequence(), c.instrumentId(), 0, c.price(), 0, c.price()), emitted.get(0));
                 index = 1;
             }
-            assertEquals(index + 1, emitted.size());
+            final int fills = (0 == c.buyOrderId() ? 0 : 1) + (0 == c.sellOrderId() ? 0 : 1);
+            assertEquals(index + 1 + fills, emitted.size());
             final TradeCleared cleared = (TradeCleared)emitted.get(index);
+            int fillIndex = index + 1;
+            for (final long orderId : new long[]{c.buyOrderId(), c.sellOrderId()})
+            {
+                if (0 == orderId)
+                {
+                    continue;
+                }
+                // the filled share of the reservation is consumed, rounded up, all of it when the order is done.
+                final ModelOrder order = openOrders.get(orderId);
+                final long remaining = order.remaining - c.quantity();
+                final long consumed = 0 == remaining ? order.reservation : Math.min(order.reservation,
+                    ceilDiv(BigInteger.valueOf(order.reservation).multiply(BigInteger.valueOf(c.quantity())),
+                        BigInteger.valueOf(order.remaining)).longValueExact());
+                order.remaining = remaining;
+                order.reservation -= consumed;
+                if (0 == remaining)
+                {
+                    openOrders.remove(orderId);
+                }
+                assertEquals(new OrderFilled(emitted.get(fillIndex).sequence(), orderId, order.accountId,
+                    c.quantity(), remaining, consumed, order.reservation,
+                    reserved(order.accountId).longValueExact()), emitted.get(fillIndex));
+                fillIndex++;
+            }
             // fee: ⌈quantity × price × tick value × fee ppm / 1e6⌉, each side.
             final BigInteger value = BigInteger.valueOf(c.quantity()).multiply(BigInteger.valueOf(c.price()))
                 .multiply(BigInteger.valueOf(terms.tickValue()));
@@ -813,6 +1289,23 @@ class ConservationPropertiesTest
                 }
                 assertEquals(0, net, "positions net to zero");
                 assertEquals(longs, house.instrument(instrumentId).openInterestLots(), "open interest = Σ longs");
+            }
+            for (final long accountId : opened)
+            {
+                final MarginAccount account = house.account(accountId);
+                final RiskState expected = equity(account).compareTo(margin(account, true)) < 0 ?
+                    RiskState.MARGIN_CALL : RiskState.NORMAL;
+                assertEquals(expected, account.riskState(), "a margin call exactly while equity < IM");
+                assertTrue(account.reservedMargin() >= 0, "reservations never negative");
+                assertEquals(reserved(accountId).longValueExact(), account.reservedMargin());
+            }
+            assertEquals(openOrders.size(), house.openOrderCount());
+            for (final ModelOrder order : openOrders.values())
+            {
+                final OpenOrder open = house.order(order.orderId);
+                assertEquals(order.remaining, open.remainingLots());
+                assertEquals(order.reservation, open.reservedMargin());
+                assertTrue(open.reservedMargin() >= 0, "reservations never negative");
             }
             assertTrue(house.feeAccount() >= previousFee, "fees only ever accrue");
             assertTrue(house.feeAccount() >= 0);

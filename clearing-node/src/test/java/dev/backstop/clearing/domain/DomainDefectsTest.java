@@ -107,8 +107,9 @@ class DomainDefectsTest
     {
         final ClearingHouse replayed = new ClearingHouse(new RecordingEvents());
         long sequence = 0;
+        // margin 1 ppm: a loser with 1 micro-unit may still buy 1 lot at 1_000.
         assertEquals(Outcome.ACCEPTED, replayed.listInstrument(
-            OPERATOR, ++sequence, UNIT, "UNIT", 100_000, 50_000, 0, 1, 1, 1));
+            OPERATOR, ++sequence, UNIT, "UNIT", 1, 1, 0, 1, 1, 1));
         // accounts 2, 4 and 1 opened in that order: in Agrona's open addressing, 1 and 4 share a slot.
         final long whale = 2;
         final long winner = 4;
@@ -150,6 +151,10 @@ class DomainDefectsTest
     void aTradeBetweenTwoLongsAtMaximumOpenInterestClears()
     {
         final ClearingHouse house = unitHouse(new RecordingEvents());
+        // IM of 2^63 − 1 lots at 1 ppm: 9_223_372_036_855 each side.
+        assertEquals(Outcome.ACCEPTED, house.deposit(MEMBER, 3, 101, 10_000_000_000_000L));
+        assertEquals(Outcome.ACCEPTED, house.deposit(MEMBER, 4, 102, 10_000_000_000_000L));
+        assertEquals(Outcome.ACCEPTED, house.deposit(MEMBER, 5, 103, 1_000_000L));
         assertEquals(Outcome.ACCEPTED, house.clearTrade(EXCHANGE, 1, 1, UNIT, 101, 102, 1, Long.MAX_VALUE));
         // Carol (103) buys 5 of Alice's (101) long lots: open interest + 5 − 5 = 2^63 − 1.
         assertEquals(Outcome.ACCEPTED, house.clearTrade(EXCHANGE, 2, 2, UNIT, 103, 101, 1, 5));
@@ -190,10 +195,10 @@ class DomainDefectsTest
 
     private static ClearingHouse unitHouse(final ClearingEvents events)
     {
-        // UNIT: tick value 1, no fee, so values are lots × ticks.
+        // UNIT: tick value 1, no fee, so values are lots × ticks; margin 1 ppm so that huge positions are margined.
         final ClearingHouse house = new ClearingHouse(events);
         assertEquals(Outcome.ACCEPTED, house.listInstrument(
-            OPERATOR, 1, UNIT, "UNIT", 100_000, 50_000, 0, 1, 1, 1));
+            OPERATOR, 1, UNIT, "UNIT", 1, 1, 0, 1, 1, 1));
         assertEquals(Outcome.ACCEPTED, house.openAccount(OPERATOR, 2, 101, 11));
         assertEquals(Outcome.ACCEPTED, house.openAccount(OPERATOR, 3, 102, 12));
         assertEquals(Outcome.ACCEPTED, house.openAccount(OPERATOR, 4, 103, 13));
