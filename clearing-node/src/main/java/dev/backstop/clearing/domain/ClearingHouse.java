@@ -2475,4 +2475,200 @@ public final class ClearingHouse
         Arrays.sort(keys);
         return keys;
     }
+
+    // ---- liquidation engine wiring ----
+    // Owned by the liquidation engine's branch: the engine's commands (behind the same idempotency gate as every
+    // other command) and the two book operations it needs beyond LiquidationHooks' list.
+
+    private LiquidationEngine liquidationEngine;
+
+    /**
+     * Installs the engine whose commands the methods below delegate to ({@link LiquidationEngine}'s constructor
+     * calls it together with {@link #liquidationHooks}).
+     */
+    void liquidationEngine(final LiquidationEngine engine)
+    {
+        liquidationEngine = engine;
+    }
+
+    /**
+     * @return the installed liquidation engine, null until one is constructed on this clearing house.
+     */
+    public LiquidationEngine liquidationEngine()
+    {
+        return liquidationEngine;
+    }
+
+    /**
+     * Registers a backstop liquidity provider's account with its declared capacity (micro-units of notional), or
+     * changes it (operator command).
+     *
+     * @return the outcome.
+     */
+    public Outcome registerBlp(
+        final long senderId, final long sequence, final long blpAccountId, final long capacityNotional)
+    {
+        final Outcome admission = admit(senderId, sequence, CommandType.REGISTER_LIQUIDITY_PROVIDER);
+        if (null != admission)
+        {
+            return admission;
+        }
+        return complete(null == liquidationEngine ?
+            Outcome.INTERNAL_ERROR : liquidationEngine.registerBlp(blpAccountId, capacityNotional));
+    }
+
+    /**
+     * A BLP's bid in a liquidation auction (member command).
+     *
+     * @return the outcome.
+     */
+    public Outcome submitAuctionBid(
+        final long senderId,
+        final long sequence,
+        final long auctionId,
+        final long blpAccountId,
+        final long priceTicks,
+        final long lots)
+    {
+        final Outcome admission = admit(senderId, sequence, CommandType.AUCTION_BID);
+        if (null != admission)
+        {
+            return admission;
+        }
+        return complete(null == liquidationEngine ?
+            Outcome.INTERNAL_ERROR : liquidationEngine.submitAuctionBid(auctionId, blpAccountId, priceTicks, lots));
+    }
+
+    /**
+     * Opens a backstop pool's account, owned by a member (operator command).
+     *
+     * @return the outcome.
+     */
+    public Outcome createPool(final long senderId, final long sequence, final long poolAccountId, final long memberId)
+    {
+        final Outcome admission = admit(senderId, sequence, CommandType.CREATE_POOL);
+        if (null != admission)
+        {
+            return admission;
+        }
+        return complete(null == liquidationEngine ?
+            Outcome.INTERNAL_ERROR : liquidationEngine.createPool(poolAccountId, memberId));
+    }
+
+    /**
+     * Moves cash from a depositor's account into a pool for shares at NAV (member command).
+     *
+     * @return the outcome.
+     */
+    public Outcome poolDeposit(
+        final long senderId, final long sequence, final long poolAccountId, final long depositorAccountId,
+        final long amount)
+    {
+        final Outcome admission = admit(senderId, sequence, CommandType.POOL_DEPOSIT);
+        if (null != admission)
+        {
+            return admission;
+        }
+        return complete(null == liquidationEngine ?
+            Outcome.INTERNAL_ERROR : liquidationEngine.poolDeposit(poolAccountId, depositorAccountId, amount));
+    }
+
+    /**
+     * Gives notice to redeem pool shares; paid at NAV when the notice has passed (member command).
+     *
+     * @return the outcome.
+     */
+    public Outcome requestPoolRedemption(
+        final long senderId, final long sequence, final long poolAccountId, final long depositorAccountId,
+        final long shares)
+    {
+        final Outcome admission = admit(senderId, sequence, CommandType.POOL_REDEEM);
+        if (null != admission)
+        {
+            return admission;
+        }
+        return complete(null == liquidationEngine ? Outcome.INTERNAL_ERROR :
+            liquidationEngine.requestPoolRedemption(poolAccountId, depositorAccountId, shares, nowMs));
+    }
+
+    /**
+     * Replaces the liquidation engine's parameters (operator command; see {@link LiquidationEngine.Context} for
+     * their meaning and defaults); published as {@link ClearingEvents#onRiskParametersChanged}.
+     *
+     * @return the outcome; {@link Outcome#INVALID_PARAMETER} with nothing changed when any is out of range.
+     */
+    public Outcome setLiquidationParameters(
+        final long senderId,
+        final long sequence,
+        final long roundIntervalMs,
+        final long minSliceNotional,
+        final int slicePpm,
+        final int targetPpm,
+        final int feePpm,
+        final int auctionSteps,
+        final long auctionStepMs,
+        final int poolLossCapPpm,
+        final int bandPpm,
+        final long twapWindowMs,
+        final long redemptionNoticeMs)
+    {
+        final Outcome admission = admit(senderId, sequence, CommandType.SET_LIQUIDATION_PARAMETERS);
+        if (null != admission)
+        {
+            return admission;
+        }
+        if (null == liquidationEngine)
+        {
+            return complete(Outcome.INTERNAL_ERROR);
+        }
+        final Outcome outcome = liquidationEngine.setParameters(
+            roundIntervalMs, minSliceNotional, slicePpm, targetPpm, feePpm, auctionSteps, auctionStepMs, poolLossCapPpm,
+            bandPpm, twapWindowMs, redemptionNoticeMs);
+        if (Outcome.ACCEPTED == outcome)
+        {
+            events.onRiskParametersChanged(++eventSequence, CommandType.SET_LIQUIDATION_PARAMETERS, 0, 0);
+        }
+        return complete(outcome);
+    }
+
+    /**
+     * Opens an account for the engine (a pool's) as {@link #openAccount} does, with its event.
+     *
+     * @return false when the account exists or the ids are not positive.
+     */
+    boolean openAccountForLiquidation(final long accountId, final long memberId)
+    {
+        if (accountId <= 0 || memberId <= 0 || accounts.containsKey(accountId))
+        {
+            return false;
+        }
+        accounts.put(accountId, new MarginAccount(accountId, memberId));
+        events.onAccountOpened(++eventSequence, accountId, memberId);
+        return true;
+    }
+
+    /**
+     * @return the account's initial margin, by its margin method, as it would be with {@code deltaLots} more of the
+     * instrument at its mark: whether a BLP or a pool can carry a position before it takes it.
+     * @throws ArithmeticException on overflow.
+     */
+    long initialMarginAfter(final MarginAccount account, final int instrumentId, final long deltaLots)
+    {
+        loadPositions(account);
+        boolean found = false;
+        for (int i = 0; i < exposureCount; i++)
+        {
+            if (exposureInstrumentIds[i] == instrumentId)
+            {
+                exposureQuantities[i] = Math.addExact(exposureQuantities[i], deltaLots);
+                found = true;
+            }
+        }
+        if (!found)
+        {
+            // Positions are loaded in instrument id order; the portfolio method groups by underlying, not by order.
+            addExposure(instrumentId, deltaLots);
+        }
+        return exposureMargin(account.marginMethod(), true);
+    }
 }

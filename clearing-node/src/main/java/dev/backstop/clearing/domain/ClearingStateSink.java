@@ -16,7 +16,7 @@ package dev.backstop.clearing.domain;
  * Methods added with the risk engine have empty default bodies so an implementation compiles before it handles
  * them; a snapshot writer must override every one (the state digest does).
  */
-public interface ClearingStateSink
+public interface ClearingStateSink extends LiquidationStateSink
 {
     void header(long eventSequence, long netDeposits, long feeAccount, long tradesCleared);
 

@@ -242,4 +242,173 @@ final class StateDigest implements ClearingStateSink
         }
         sha256.update(scratch);
     }
+
+    // ---- liquidation engine records (LiquidationStateSink) ----
+
+    // Tags of their own so no engine record can hash like a clearing house record.
+    private static final long LIQUIDATION_TAG = 0x4C49_5155_0000L;
+
+    public void liquidationHeader(
+        final long nextAuctionId,
+        final long nextRoundMs,
+        final long redemptionRetryAtMs,
+        final long roundIntervalMs,
+        final long minSliceNotional,
+        final int slicePpm,
+        final int targetPpm,
+        final int feePpm,
+        final int auctionSteps,
+        final long auctionStepMs,
+        final int poolLossCapPpm,
+        final int bandPpm,
+        final long twapWindowMs,
+        final long redemptionNoticeMs,
+        final long redemptionRetryMs)
+    {
+        putLong(LIQUIDATION_TAG + 1);
+        putLong(nextAuctionId);
+        putLong(nextRoundMs);
+        putLong(redemptionRetryAtMs);
+        putLong(roundIntervalMs);
+        putLong(minSliceNotional);
+        putLong(slicePpm);
+        putLong(targetPpm);
+        putLong(feePpm);
+        putLong(auctionSteps);
+        putLong(auctionStepMs);
+        putLong(poolLossCapPpm);
+        putLong(bandPpm);
+        putLong(twapWindowMs);
+        putLong(redemptionNoticeMs);
+        putLong(redemptionRetryMs);
+    }
+
+    public void liquidation(
+        final long accountId, final long startedMs, final int causeCode, final long auctionId, final int heldCauseCode)
+    {
+        putLong(LIQUIDATION_TAG + 2);
+        putLong(accountId);
+        putLong(startedMs);
+        putLong(causeCode);
+        putLong(auctionId);
+        putLong(heldCauseCode);
+    }
+
+    public void auction(
+        final long auctionId,
+        final long accountId,
+        final int instrumentId,
+        final long sliceLotsSigned,
+        final long remainingLots,
+        final long markTicks,
+        final long bankruptcyTicks,
+        final long tickValue,
+        final long startMs,
+        final int steps,
+        final long stepIntervalMs,
+        final int nextStep,
+        final boolean open,
+        final boolean awaitingPool)
+    {
+        putLong(LIQUIDATION_TAG + 3);
+        putLong(auctionId);
+        putLong(accountId);
+        putLong(instrumentId);
+        putLong(sliceLotsSigned);
+        putLong(remainingLots);
+        putLong(markTicks);
+        putLong(bankruptcyTicks);
+        putLong(tickValue);
+        putLong(startMs);
+        putLong(steps);
+        putLong(stepIntervalMs);
+        putLong(nextStep);
+        putLong(open ? 1 : 0);
+        putLong(awaitingPool ? 1 : 0);
+    }
+
+    public void auctionBid(final long auctionId, final long blpAccountId, final long priceTicks, final long lots)
+    {
+        putLong(LIQUIDATION_TAG + 4);
+        putLong(auctionId);
+        putLong(blpAccountId);
+        putLong(priceTicks);
+        putLong(lots);
+    }
+
+    public void blp(final long blpAccountId, final long capacityNotional, final long remainingCapacity)
+    {
+        putLong(LIQUIDATION_TAG + 5);
+        putLong(blpAccountId);
+        putLong(capacityNotional);
+        putLong(remainingCapacity);
+    }
+
+    public void pool(
+        final long poolAccountId,
+        final long sharesOutstanding,
+        final long highWaterNavPerMillionShares,
+        final int lossCapPpm,
+        final long redemptionNoticeMs)
+    {
+        putLong(LIQUIDATION_TAG + 6);
+        putLong(poolAccountId);
+        putLong(sharesOutstanding);
+        putLong(highWaterNavPerMillionShares);
+        putLong(lossCapPpm);
+        putLong(redemptionNoticeMs);
+    }
+
+    public void poolDepositor(final long poolAccountId, final long depositorAccountId, final long shares)
+    {
+        putLong(LIQUIDATION_TAG + 7);
+        putLong(poolAccountId);
+        putLong(depositorAccountId);
+        putLong(shares);
+    }
+
+    public void poolRedemption(
+        final long poolAccountId, final long depositorAccountId, final long shares, final long dueMs)
+    {
+        putLong(LIQUIDATION_TAG + 8);
+        putLong(poolAccountId);
+        putLong(depositorAccountId);
+        putLong(shares);
+        putLong(dueMs);
+    }
+
+    public void priceBand(
+        final int instrumentId,
+        final long windowMs,
+        final int buckets,
+        final boolean hasMark,
+        final long lastMarkTicks,
+        final long lastMs)
+    {
+        putLong(LIQUIDATION_TAG + 9);
+        putLong(instrumentId);
+        putLong(windowMs);
+        putLong(buckets);
+        putLong(hasMark ? 1 : 0);
+        putLong(lastMarkTicks);
+        putLong(lastMs);
+    }
+
+    public void priceBandBucket(
+        final int instrumentId, final int slot, final long epoch, final long integral, final long duration)
+    {
+        putLong(LIQUIDATION_TAG + 11);
+        putLong(instrumentId);
+        putLong(slot);
+        putLong(epoch);
+        putLong(integral);
+        putLong(duration);
+    }
+
+    public void openDeficit(final long accountId, final long deficit)
+    {
+        putLong(LIQUIDATION_TAG + 10);
+        putLong(accountId);
+        putLong(deficit);
+    }
 }

@@ -279,6 +279,215 @@ final class RecordingEvents implements ClearingEvents
         add(new CommandRefused(eventSequence, senderId, sequence, command, outcome));
     }
 
+    // ---- liquidation events ----
+
+    record LiquidationStarted(long sequence, long accountId, long equity, long maintenanceMargin,
+        LiquidationCause cause) implements Event
+    {
+    }
+
+    record SliceOffered(long sequence, long auctionId, long accountId, int instrumentId, long lots, long markTicks,
+        long bankruptcyTicks, long equity, long maintenanceMargin) implements Event
+    {
+    }
+
+    record AuctionStep(long sequence, long auctionId, int step, long priceTicks) implements Event
+    {
+    }
+
+    record AuctionBid(long sequence, long auctionId, long blpAccountId, long priceTicks, long lots, Outcome outcome)
+        implements Event
+    {
+    }
+
+    record AuctionFill(long sequence, long auctionId, long accountId, long blpAccountId, int instrumentId,
+        long priceTicks, long lots, long fee, long equityBefore, long maintenanceMarginBefore, long equityAfter,
+        long maintenanceMarginAfter) implements Event
+    {
+    }
+
+    record AuctionEnded(long sequence, long auctionId, long accountId, long filledLots, long unfilledLots,
+        LiquidationCause cause) implements Event
+    {
+    }
+
+    record PoolTakeover(long sequence, long accountId, long poolAccountId, int instrumentId, long lots,
+        long markTicks, long bankruptcyTicks, long poolPayment, long insurancePayment, long equityBefore,
+        long maintenanceMarginBefore, long equityAfter, long maintenanceMarginAfter) implements Event
+    {
+    }
+
+    record TakeoverHeld(long sequence, long accountId, int instrumentId, long lots, long markTicks, long twapTicks,
+        LiquidationCause cause) implements Event
+    {
+    }
+
+    record LiquidationFeePaid(long sequence, long accountId, long amount, long insuranceFundAfter) implements Event
+    {
+    }
+
+    record LiquidationEnded(long sequence, long accountId, long equity, long maintenanceMargin,
+        LiquidationCause cause) implements Event
+    {
+    }
+
+    record OpenDeficit(long sequence, long accountId, long deficit) implements Event
+    {
+    }
+
+    record BlpRegistered(long sequence, long blpAccountId, long capacityNotional) implements Event
+    {
+    }
+
+    record PoolCreated(long sequence, long poolAccountId, long ownerMemberId) implements Event
+    {
+    }
+
+    record PoolDeposited(long sequence, long poolAccountId, long depositorAccountId, long amount, long sharesMinted,
+        long totalShares, long navPerSharePpm) implements Event
+    {
+    }
+
+    record PoolRedemptionRequested(long sequence, long poolAccountId, long depositorAccountId, long shares,
+        long dueMs) implements Event
+    {
+    }
+
+    record PoolRedeemed(long sequence, long poolAccountId, long depositorAccountId, long amount, long sharesBurned,
+        long totalShares, long navPerSharePpm) implements Event
+    {
+    }
+
+    <T extends Event> List<T> ofType(final Class<T> type)
+    {
+        final List<T> matching = new ArrayList<>();
+        for (final Event event : events)
+        {
+            if (type.isInstance(event))
+            {
+                matching.add(type.cast(event));
+            }
+        }
+        return matching;
+    }
+
+    public void onLiquidationStarted(
+        final long eventSequence, final long accountId, final long equity, final long maintenanceMargin,
+        final LiquidationCause cause)
+    {
+        add(new LiquidationStarted(eventSequence, accountId, equity, maintenanceMargin, cause));
+    }
+
+    public void onSliceOffered(
+        final long eventSequence, final long auctionId, final long accountId, final int instrumentId,
+        final long lots, final long markTicks, final long bankruptcyTicks, final long equity,
+        final long maintenanceMargin)
+    {
+        add(new SliceOffered(
+            eventSequence, auctionId, accountId, instrumentId, lots, markTicks, bankruptcyTicks, equity,
+            maintenanceMargin));
+    }
+
+    public void onAuctionStep(final long eventSequence, final long auctionId, final int step, final long priceTicks)
+    {
+        add(new AuctionStep(eventSequence, auctionId, step, priceTicks));
+    }
+
+    public void onAuctionBid(
+        final long eventSequence, final long auctionId, final long blpAccountId, final long priceTicks,
+        final long lots, final Outcome outcome)
+    {
+        add(new AuctionBid(eventSequence, auctionId, blpAccountId, priceTicks, lots, outcome));
+    }
+
+    public void onAuctionFill(
+        final long eventSequence, final long auctionId, final long accountId, final long blpAccountId,
+        final int instrumentId, final long priceTicks, final long lots, final long fee, final long equityBefore,
+        final long maintenanceMarginBefore, final long equityAfter, final long maintenanceMarginAfter)
+    {
+        add(new AuctionFill(
+            eventSequence, auctionId, accountId, blpAccountId, instrumentId, priceTicks, lots, fee, equityBefore,
+            maintenanceMarginBefore, equityAfter, maintenanceMarginAfter));
+    }
+
+    public void onAuctionEnded(
+        final long eventSequence, final long auctionId, final long accountId, final long filledLots,
+        final long unfilledLots, final LiquidationCause cause)
+    {
+        add(new AuctionEnded(eventSequence, auctionId, accountId, filledLots, unfilledLots, cause));
+    }
+
+    public void onPoolTakeover(
+        final long eventSequence, final long accountId, final long poolAccountId, final int instrumentId,
+        final long lots, final long markTicks, final long bankruptcyTicks, final long poolPayment,
+        final long insurancePayment, final long equityBefore, final long maintenanceMarginBefore,
+        final long equityAfter, final long maintenanceMarginAfter)
+    {
+        add(new PoolTakeover(
+            eventSequence, accountId, poolAccountId, instrumentId, lots, markTicks, bankruptcyTicks, poolPayment,
+            insurancePayment, equityBefore, maintenanceMarginBefore, equityAfter, maintenanceMarginAfter));
+    }
+
+    public void onTakeoverHeld(
+        final long eventSequence, final long accountId, final int instrumentId, final long lots,
+        final long markTicks, final long twapTicks, final LiquidationCause cause)
+    {
+        add(new TakeoverHeld(eventSequence, accountId, instrumentId, lots, markTicks, twapTicks, cause));
+    }
+
+    public void onLiquidationFee(
+        final long eventSequence, final long accountId, final long amount, final long insuranceFundAfter)
+    {
+        add(new LiquidationFeePaid(eventSequence, accountId, amount, insuranceFundAfter));
+    }
+
+    public void onLiquidationEnded(
+        final long eventSequence, final long accountId, final long equity, final long maintenanceMargin,
+        final LiquidationCause cause)
+    {
+        add(new LiquidationEnded(eventSequence, accountId, equity, maintenanceMargin, cause));
+    }
+
+    public void onOpenDeficit(final long eventSequence, final long accountId, final long deficit)
+    {
+        add(new OpenDeficit(eventSequence, accountId, deficit));
+    }
+
+    public void onBlpRegistered(final long eventSequence, final long blpAccountId, final long capacityNotional)
+    {
+        add(new BlpRegistered(eventSequence, blpAccountId, capacityNotional));
+    }
+
+    public void onPoolCreated(final long eventSequence, final long poolAccountId, final long ownerMemberId)
+    {
+        add(new PoolCreated(eventSequence, poolAccountId, ownerMemberId));
+    }
+
+    public void onPoolDeposit(
+        final long eventSequence, final long poolAccountId, final long depositorAccountId, final long amount,
+        final long sharesMinted, final long totalShares, final long navPerSharePpm)
+    {
+        add(new PoolDeposited(
+            eventSequence, poolAccountId, depositorAccountId, amount, sharesMinted, totalShares, navPerSharePpm));
+    }
+
+    public void onPoolRedemptionRequested(
+        final long eventSequence, final long poolAccountId, final long depositorAccountId, final long shares,
+        final long dueMs)
+    {
+        add(new PoolRedemptionRequested(eventSequence, poolAccountId, depositorAccountId, shares, dueMs));
+    }
+
+    public void onPoolRedemption(
+        final long eventSequence, final long poolAccountId, final long depositorAccountId, final long amount,
+        final long sharesBurned, final long totalShares, final long navPerSharePpm)
+    {
+        add(new PoolRedeemed(
+            eventSequence, poolAccountId, depositorAccountId, amount, sharesBurned, totalShares, navPerSharePpm));
+    }
+
+    // ---- end of liquidation events ----
+
     private void add(final Event event)
     {
         if (event.sequence() != expectedNextSequence)

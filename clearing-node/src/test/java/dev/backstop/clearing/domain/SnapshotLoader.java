@@ -29,6 +29,12 @@ final class SnapshotLoader implements ClearingStateSink
     static SnapshotLoader load(final ClearingHouse source, final ClearingEvents events)
     {
         final SnapshotLoader loader = new SnapshotLoader(new ClearingHouse(events));
+        if (null != source.liquidationEngine())
+        {
+            // As the service does: the engine is installed before the snapshot is loaded; its parameters come back
+            // with its header record.
+            new LiquidationEngine(loader.target);
+        }
         source.writeState(loader);
         return loader;
     }
@@ -187,5 +193,93 @@ final class SnapshotLoader implements ClearingStateSink
             previousTradeId = id;
             target.restoreTradeId(exchangeId, id);
         }
+    }
+
+    // ---- liquidation engine records: handed to the target's engine, which restores them ----
+
+    private LiquidationStateSink engine()
+    {
+        if (null == engineRestorer)
+        {
+            engineRestorer = target.liquidationEngine().restorer();
+        }
+        return engineRestorer;
+    }
+
+    private LiquidationStateSink engineRestorer;
+
+    public void liquidationHeader(
+        final long nextAuctionId, final long nextRoundMs, final long redemptionRetryAtMs, final long roundIntervalMs,
+        final long minSliceNotional, final int slicePpm, final int targetPpm, final int feePpm, final int auctionSteps,
+        final long auctionStepMs, final int poolLossCapPpm, final int bandPpm, final long twapWindowMs,
+        final long redemptionNoticeMs, final long redemptionRetryMs)
+    {
+        engine().liquidationHeader(
+            nextAuctionId, nextRoundMs, redemptionRetryAtMs, roundIntervalMs, minSliceNotional, slicePpm, targetPpm,
+            feePpm, auctionSteps, auctionStepMs, poolLossCapPpm, bandPpm, twapWindowMs, redemptionNoticeMs,
+            redemptionRetryMs);
+    }
+
+    public void liquidation(
+        final long accountId, final long startedMs, final int causeCode, final long auctionId, final int heldCauseCode)
+    {
+        engine().liquidation(accountId, startedMs, causeCode, auctionId, heldCauseCode);
+    }
+
+    public void auction(
+        final long auctionId, final long accountId, final int instrumentId, final long sliceLotsSigned,
+        final long remainingLots, final long markTicks, final long bankruptcyTicks, final long tickValue,
+        final long startMs, final int steps, final long stepIntervalMs, final int nextStep, final boolean open,
+        final boolean awaitingPool)
+    {
+        engine().auction(
+            auctionId, accountId, instrumentId, sliceLotsSigned, remainingLots, markTicks, bankruptcyTicks, tickValue,
+            startMs, steps, stepIntervalMs, nextStep, open, awaitingPool);
+    }
+
+    public void auctionBid(final long auctionId, final long blpAccountId, final long priceTicks, final long lots)
+    {
+        engine().auctionBid(auctionId, blpAccountId, priceTicks, lots);
+    }
+
+    public void blp(final long blpAccountId, final long capacityNotional, final long remainingCapacity)
+    {
+        engine().blp(blpAccountId, capacityNotional, remainingCapacity);
+    }
+
+    public void pool(
+        final long poolAccountId, final long sharesOutstanding, final long highWaterNavPerMillionShares,
+        final int lossCapPpm, final long redemptionNoticeMs)
+    {
+        engine().pool(poolAccountId, sharesOutstanding, highWaterNavPerMillionShares, lossCapPpm, redemptionNoticeMs);
+    }
+
+    public void poolDepositor(final long poolAccountId, final long depositorAccountId, final long shares)
+    {
+        engine().poolDepositor(poolAccountId, depositorAccountId, shares);
+    }
+
+    public void poolRedemption(
+        final long poolAccountId, final long depositorAccountId, final long shares, final long dueMs)
+    {
+        engine().poolRedemption(poolAccountId, depositorAccountId, shares, dueMs);
+    }
+
+    public void priceBand(
+        final int instrumentId, final long windowMs, final int buckets, final boolean hasMark,
+        final long lastMarkTicks, final long lastMs)
+    {
+        engine().priceBand(instrumentId, windowMs, buckets, hasMark, lastMarkTicks, lastMs);
+    }
+
+    public void priceBandBucket(
+        final int instrumentId, final int slot, final long epoch, final long integral, final long duration)
+    {
+        engine().priceBandBucket(instrumentId, slot, epoch, integral, duration);
+    }
+
+    public void openDeficit(final long accountId, final long deficit)
+    {
+        engine().openDeficit(accountId, deficit);
     }
 }
