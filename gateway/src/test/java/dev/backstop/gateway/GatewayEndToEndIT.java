@@ -13,7 +13,10 @@ import dev.backstop.gateway.ingress.SenderDirectory;
 import dev.backstop.sbe.events.TradeClearedDecoder;
 import dev.backstop.sbe.exchange.MessageHeaderEncoder;
 import dev.backstop.sbe.exchange.ResultCode;
+import dev.backstop.sbe.exchange.MarginMethod;
+import dev.backstop.sbe.exchange.MarkBasis;
 import dev.backstop.sbe.exchange.SenderRole;
+import dev.backstop.sbe.exchange.Side;
 import dev.backstop.sbe.exchange.SubmitTradeEncoder;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
@@ -97,7 +100,8 @@ final class GatewayEndToEndIT
                 .add(new Sender(1, SenderRole.OPERATOR, "demo-operator"))
                 .add(new Sender(100, SenderRole.EXCHANGE, "demo-exchange"))
                 .add(new Sender(200, SenderRole.MEMBER, "demo-member-200"))
-                .add(new Sender(201, SenderRole.MEMBER, "demo-member-201"))));
+                .add(new Sender(201, SenderRole.MEMBER, "demo-member-201"))
+                .add(new Sender(300, SenderRole.BLP, "demo-blp-300"))));
         await("gateway connected to the cluster", gateway::isClusterConnected);
 
         clientDriver = MediaDriver.launch(new MediaDriver.Context()
@@ -180,7 +184,7 @@ final class GatewayEndToEndIT
         assertEquals(ResultCode.WRONG_SCHEMA, exchange.awaitResponse(-1).resultCode());
 
         encodeTrade(raw, before + 5, 99);
-        raw.putShort(2, (short)55, ByteOrder.LITTLE_ENDIAN);
+        raw.putShort(2, (short)99, ByteOrder.LITTLE_ENDIAN);
         assertTrue(exchange.offer(raw, 0, tradeLength) > 0);
         assertEquals(ResultCode.UNKNOWN_TEMPLATE, exchange.awaitResponse(-1).resultCode());
 
@@ -240,6 +244,49 @@ final class GatewayEndToEndIT
 
     @Test
     @Order(2)
+    void appliesOrdersPoolsBlpsAndRiskParametersEndToEnd()
+    {
+        assertAccepted(operator.setOracleParameters(INSTRUMENT, 30_000, 50_000, 1, MarkBasis.INDEX, 60_000));
+        assertAccepted(operator.setMarginBrackets(INSTRUMENT, new long[]{Long.MAX_VALUE}, new int[]{100_000},
+            new int[]{50_000}));
+        assertAccepted(operator.setUnderlyingScenarios(INSTRUMENT, -100_000, 0, 100_000));
+        assertAccepted(operator.setAccountMarginMethod(SELLER, MarginMethod.LINEAR));
+        final Response badBrackets = operator.setMarginBrackets(INSTRUMENT, new long[]{5}, new int[]{100_000},
+            new int[]{50_000});
+        assertEquals(ResultCode.INVALID_PARAMETER, badBrackets.resultCode());
+        assertTrue(badBrackets.isGatewayRefusal());
+
+        assertAccepted(exchange.submitOrder(9_001, INSTRUMENT, BUYER, Side.BUY, 50_000, 1));
+        assertAccepted(exchange.cancelOrder(9_001));
+        assertEquals(ResultCode.UNKNOWN_ORDER, exchange.cancelOrder(9_001).resultCode());
+        awaitEvents("the order's reservation and its release",
+            () -> eventLines.stream().anyMatch((line) -> line.contains("\"type\":\"OrderCancelled\"")) &&
+            eventLines.stream().anyMatch((line) -> line.contains("\"type\":\"OrderAccepted\"")));
+
+        try (ExchangeClient blp = ExchangeClient.connect(
+            udpClient(clientDriver.aeronDirectoryName(), 300, SenderRole.BLP, "demo-blp-300")))
+        {
+            assertAccepted(operator.openAccount(30, 300));
+            assertAccepted(blp.deposit(30, 100_000_000L));
+            assertAccepted(blp.registerBlp(30, 1_000_000_000L));
+            assertEquals(ResultCode.NO_AUCTION_OPEN, blp.submitAuctionBid(1, 30, 50_000, 1).resultCode());
+            assertEquals(ResultCode.NOT_AUTHORISED, member200.submitAuctionBid(1, BUYER, 50_000, 1).resultCode());
+        }
+
+        assertAccepted(operator.createPool(40, 200));
+        assertAccepted(member200.poolDeposit(40, BUYER, 1_000_000));
+        awaitEvents("BLP registration and the pool deposit",
+            () -> eventLines.stream().anyMatch((line) -> line.contains("\"type\":\"BlpRegistered\"")) &&
+            eventLines.stream().anyMatch((line) -> line.contains("\"type\":\"PoolDeposited\"")));
+
+        final Ledger ledger = operator.queryLedger();
+        assertEquals(0, ledger.conservationError(), ledger.toString());
+        assertEquals(0, ledger.insuranceFund());
+        assertEquals(0, ledger.openDeficits());
+    }
+
+    @Test
+    @Order(3)
     void refusesBadLogons()
     {
         final ExchangeClientException wrongSecret = assertThrows(ExchangeClientException.class,
@@ -260,7 +307,7 @@ final class GatewayEndToEndIT
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void survivesALeaderChangeWithoutLosingOrDuplicatingCommandsOrEvents()
     {
         final long leaderChangesBefore = gateway.leaderChanges();
@@ -310,7 +357,7 @@ final class GatewayEndToEndIT
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void refusesWithClusterUnavailableDuringAnOutageThenReconnectsAndDeliversWhatWasQueued() throws Exception
     {
         final long connectsBefore = gateway.counters().clusterConnects.get();

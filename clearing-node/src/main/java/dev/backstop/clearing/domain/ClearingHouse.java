@@ -297,7 +297,8 @@ public final class ClearingHouse
 
     /**
      * Withdraws cash collateral. Never takes the account's cash below zero nor its equity below initial margin plus
-     * the margin reserved by its open orders; nothing leaves an account in liquidation or bankrupt.
+     * the margin reserved by its open orders; nothing leaves an account in liquidation or bankrupt, nor a backstop
+     * pool's account ({@link Outcome#NOT_AUTHORISED}: its cash leaves only through redemptions).
      *
      * @return the outcome.
      */
@@ -316,6 +317,11 @@ public final class ClearingHouse
         if (null == account)
         {
             return complete(Outcome.UNKNOWN_ACCOUNT);
+        }
+        if (account.role() == AccountRole.BACKSTOP_POOL)
+        {
+            // A pool's cash belongs to its share holders: it leaves only through redemptions, at NAV.
+            return complete(Outcome.NOT_AUTHORISED);
         }
         if (inLiquidation(account))
         {
@@ -524,7 +530,14 @@ public final class ClearingHouse
         feeAccount = feeAccountAfter;
         tradesCleared++;
         clearedTradeIds(senderId).add(venueTradeId);
-        instrument.oracle().onTrade(priceTicks, nowMs);
+        try
+        {
+            instrument.oracle().onTrade(priceTicks, nowMs);
+        }
+        catch (final ArithmeticException ex)
+        {
+            // The basis EMA could not take this sample (it is left as it was); the trade itself stands.
+        }
 
         if (0 == markBefore)
         {
@@ -532,7 +545,7 @@ public final class ClearingHouse
             final PriceOracle oracle = instrument.oracle();
             events.onMarkPriceUpdated(
                 ++eventSequence, instrumentId, 0, priceTicks, TickDecision.ACCEPTED, 0, priceTicks,
-                oracle.indexPriceTicks(), oracle.freshSourceCount(), 0);
+                oracle.indexPriceTicks(), 0, 0);
         }
         events.onTradeCleared(
             ++eventSequence, senderId, venueTradeId, instrumentId, buyAccountId, sellAccountId, priceTicks,
@@ -627,7 +640,7 @@ public final class ClearingHouse
         instrument.markPriceTicks(mark);
         events.onMarkPriceUpdated(
             ++eventSequence, instrumentId, sourceId, priceTicks, decision, previousMark, mark,
-            oracle.indexPriceTicks(), oracle.freshSourceCount(), oracle.othersMedianTicks());
+            oracle.indexPriceTicks(), oracle.countedSourceCount(), oracle.othersMedianTicks());
 
         if (mark != previousMark)
         {
@@ -2582,6 +2595,46 @@ public final class ClearingHouse
         }
         return complete(null == liquidationEngine ? Outcome.INTERNAL_ERROR :
             liquidationEngine.requestPoolRedemption(poolAccountId, depositorAccountId, shares, nowMs));
+    }
+
+    /**
+     * Replaces the liquidation engine's parameters (operator command; see {@link LiquidationEngine.Context} for
+     * their meaning and defaults); published as {@link ClearingEvents#onRiskParametersChanged}.
+     *
+     * @return the outcome; {@link Outcome#INVALID_PARAMETER} with nothing changed when any is out of range.
+     */
+    public Outcome setLiquidationParameters(
+        final long senderId,
+        final long sequence,
+        final long roundIntervalMs,
+        final long minSliceNotional,
+        final int slicePpm,
+        final int targetPpm,
+        final int feePpm,
+        final int auctionSteps,
+        final long auctionStepMs,
+        final int poolLossCapPpm,
+        final int bandPpm,
+        final long twapWindowMs,
+        final long redemptionNoticeMs)
+    {
+        final Outcome admission = admit(senderId, sequence, CommandType.SET_LIQUIDATION_PARAMETERS);
+        if (null != admission)
+        {
+            return admission;
+        }
+        if (null == liquidationEngine)
+        {
+            return complete(Outcome.INTERNAL_ERROR);
+        }
+        final Outcome outcome = liquidationEngine.setParameters(
+            roundIntervalMs, minSliceNotional, slicePpm, targetPpm, feePpm, auctionSteps, auctionStepMs, poolLossCapPpm,
+            bandPpm, twapWindowMs, redemptionNoticeMs);
+        if (Outcome.ACCEPTED == outcome)
+        {
+            events.onRiskParametersChanged(++eventSequence, CommandType.SET_LIQUIDATION_PARAMETERS, 0, 0);
+        }
+        return complete(outcome);
     }
 
     /**

@@ -66,6 +66,7 @@ public final class LiquidationEngine implements LiquidationHooks
             if (roundIntervalMs <= 0 || minSliceNotional < 0 || slicePpm <= 0 || slicePpm > Money.PPM ||
                 targetPpm < Money.PPM || feePpm < 0 || feePpm > Money.PPM || auctionSteps < 2 || auctionStepMs <= 0 ||
                 poolLossCapPpm < 0 || poolLossCapPpm > Money.PPM || bandPpm < 0 || twapWindowMs <= 0 ||
+                twapWindowMs % TWAP_BUCKETS != 0 ||
                 redemptionNoticeMs < 0 || redemptionRetryMs <= 0)
             {
                 throw new IllegalArgumentException("liquidation parameter out of range");
@@ -259,83 +260,9 @@ public final class LiquidationEngine implements LiquidationHooks
     }
 
     /**
-     * Marks of one instrument over the TWAP window: piecewise constant, each sample holding from its time until the
-     * next one (the last until now).
+     * Buckets of each instrument's time-weighted mark (5 s each over the default 5-minute window).
      */
-    private static final class Band
-    {
-        long[] times = new long[16];
-        long[] prices = new long[16];
-        int count;
-
-        void add(final long nowMs, final long markTicks, final long windowMs)
-        {
-            prune(nowMs, windowMs);
-            if (count > 0 && times[count - 1] >= nowMs)
-            {
-                prices[count - 1] = markTicks;
-                return;
-            }
-            append(nowMs, markTicks);
-        }
-
-        void append(final long timeMs, final long markTicks)
-        {
-            if (count == times.length)
-            {
-                times = Arrays.copyOf(times, count * 2);
-                prices = Arrays.copyOf(prices, count * 2);
-            }
-            times[count] = timeMs;
-            prices[count] = markTicks;
-            count++;
-        }
-
-        /**
-         * Drops samples wholly before the window: a sample is needed while the next one starts inside it.
-         */
-        void prune(final long nowMs, final long windowMs)
-        {
-            final long windowStart = nowMs - windowMs;
-            int drop = 0;
-            while (drop + 1 < count && times[drop + 1] <= windowStart)
-            {
-                drop++;
-            }
-            if (drop > 0)
-            {
-                System.arraycopy(times, drop, times, 0, count - drop);
-                System.arraycopy(prices, drop, prices, 0, count - drop);
-                count -= drop;
-            }
-        }
-
-        /**
-         * @return the time-weighted average mark over the window ending now, floored; the last mark when no time
-         * has passed; 0 when there is no sample.
-         */
-        long twap(final long nowMs, final long windowMs)
-        {
-            if (0 == count)
-            {
-                return 0;
-            }
-            final long windowStart = nowMs - windowMs;
-            long weighted = 0;
-            long duration = 0;
-            for (int i = 0; i < count; i++)
-            {
-                final long start = Math.max(times[i], windowStart);
-                final long end = i + 1 < count ? Math.min(times[i + 1], nowMs) : nowMs;
-                if (end > start)
-                {
-                    weighted = Math.addExact(weighted, Math.multiplyExact(prices[i], end - start));
-                    duration += end - start;
-                }
-            }
-            return 0 == duration ? prices[count - 1] : weighted / duration;
-        }
-    }
+    public static final int TWAP_BUCKETS = PriceBand.DEFAULT_BUCKETS;
 
     private final LiquidationBook book;
     private final LiquidationEvents events;
@@ -344,7 +271,7 @@ public final class LiquidationEngine implements LiquidationHooks
     private final ArrayList<Liquidation> liquidations = new ArrayList<>();
     private final ArrayList<Auction> auctions = new ArrayList<>();
     private final ArrayList<BackstopPool> pools = new ArrayList<>();
-    private final Int2ObjectHashMap<Band> bands = new Int2ObjectHashMap<>();
+    private final Int2ObjectHashMap<PriceBand> bands = new Int2ObjectHashMap<>();
     private long[] deficitAccounts = new long[4];
     private long[] deficitAmounts = new long[4];
     private int deficitCount;
@@ -431,13 +358,13 @@ public final class LiquidationEngine implements LiquidationHooks
      */
     public void onMarkPrice(final int instrumentId, final long markPriceTicks, final long nowMs)
     {
-        Band band = bands.get(instrumentId);
+        PriceBand band = bands.get(instrumentId);
         if (null == band)
         {
-            band = new Band();
+            band = new PriceBand(ctx.twapWindowMs, TWAP_BUCKETS);
             bands.put(instrumentId, band);
         }
-        band.add(nowMs, markPriceTicks, ctx.twapWindowMs);
+        band.onMark(markPriceTicks, nowMs);
     }
 
     /**
@@ -699,6 +626,48 @@ public final class LiquidationEngine implements LiquidationHooks
         return outcome;
     }
 
+    /**
+     * Replaces the engine's parameters (operator command); they apply from the next round, slice and takeover, and
+     * the loss cap and redemption notice to every pool (a redemption already requested keeps its due time).
+     *
+     * @return {@link Outcome#INVALID_PARAMETER} with nothing changed when any is out of range.
+     */
+    public Outcome setParameters(
+        final long roundIntervalMs,
+        final long minSliceNotional,
+        final int slicePpm,
+        final int targetPpm,
+        final int feePpm,
+        final int auctionSteps,
+        final long auctionStepMs,
+        final int poolLossCapPpm,
+        final int bandPpm,
+        final long twapWindowMs,
+        final long redemptionNoticeMs)
+    {
+        try
+        {
+            new Context().roundIntervalMs(roundIntervalMs).minSliceNotional(minSliceNotional).slicePpm(slicePpm)
+                .targetPpm(targetPpm).feePpm(feePpm).auctionSteps(auctionSteps).auctionStepMs(auctionStepMs)
+                .poolLossCapPpm(poolLossCapPpm).bandPpm(bandPpm).twapWindowMs(twapWindowMs)
+                .redemptionNoticeMs(redemptionNoticeMs).redemptionRetryMs(ctx.redemptionRetryMs).conclude();
+        }
+        catch (final IllegalArgumentException ex)
+        {
+            return Outcome.INVALID_PARAMETER;
+        }
+        ctx.roundIntervalMs(roundIntervalMs).minSliceNotional(minSliceNotional).slicePpm(slicePpm)
+            .targetPpm(targetPpm).feePpm(feePpm).auctionSteps(auctionSteps).auctionStepMs(auctionStepMs)
+            .poolLossCapPpm(poolLossCapPpm).bandPpm(bandPpm).twapWindowMs(twapWindowMs)
+            .redemptionNoticeMs(redemptionNoticeMs);
+        for (int i = 0, n = pools.size(); i < n; i++)
+        {
+            pools.get(i).setLossCapPpm(poolLossCapPpm);
+            pools.get(i).setRedemptionNoticeMs(redemptionNoticeMs);
+        }
+        return Outcome.ACCEPTED;
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
     // Reads.
     // ---------------------------------------------------------------------------------------------------------------
@@ -789,8 +758,8 @@ public final class LiquidationEngine implements LiquidationHooks
      */
     public long twapTicks(final int instrumentId, final long nowMs)
     {
-        final Band band = bands.get(instrumentId);
-        return null == band ? 0 : band.twap(nowMs, ctx.twapWindowMs);
+        final PriceBand band = bands.get(instrumentId);
+        return null == band ? 0 : band.twapTicks(nowMs);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -1154,8 +1123,9 @@ public final class LiquidationEngine implements LiquidationHooks
         final long bankruptcyTicks = BankruptcyPrice.bankruptcyPriceTicks(
             markTicks, signedLots, share, instrument.tickValue());
 
-        final long twap = twapTicks(instrumentId, nowMs);
-        if (twap > 0 && outsideBand(markTicks, twap))
+        final PriceBand band = bands.get(instrumentId);
+        final long twap = null == band ? markTicks : band.twapTicks(nowMs);
+        if (null != band && !band.withinBand(markTicks, nowMs, ctx.bandPpm))
         {
             hold(liquidation, instrumentId, signedLots, markTicks, twap, LiquidationCause.OUTSIDE_PRICE_BAND);
             return false;
@@ -1210,13 +1180,6 @@ public final class LiquidationEngine implements LiquidationHooks
             events.onTakeoverHeld(
                 book.nextEventSequence(), liquidation.accountId, instrumentId, signedLots, markTicks, twap, cause);
         }
-    }
-
-    private boolean outsideBand(final long markTicks, final long twapTicks)
-    {
-        // |mark − twap| × 1e6 > twap × band, exactly.
-        return WideArithmetic.compareProducts(
-            Math.abs(markTicks - twapTicks), Money.PPM, twapTicks, ctx.bandPpm) > 0;
     }
 
     /**
@@ -1355,17 +1318,24 @@ public final class LiquidationEngine implements LiquidationHooks
         }
         final int[] instrumentIds = new int[bands.size()];
         int count = 0;
-        for (final Int2ObjectHashMap<Band>.KeyIterator it = bands.keySet().iterator(); it.hasNext(); )
+        for (final Int2ObjectHashMap<PriceBand>.KeyIterator it = bands.keySet().iterator(); it.hasNext(); )
         {
             instrumentIds[count++] = it.nextInt();
         }
         Arrays.sort(instrumentIds);
         for (final int instrumentId : instrumentIds)
         {
-            final Band band = bands.get(instrumentId);
-            for (int s = 0; s < band.count; s++)
+            final PriceBand band = bands.get(instrumentId);
+            sink.priceBand(
+                instrumentId, band.windowMs(), band.bucketCount(), band.hasMark(), band.lastMarkTicks(), band.lastMs());
+            for (int slot = 0, n = band.bucketCount(); slot < n; slot++)
             {
-                sink.priceBandSample(instrumentId, band.times[s], band.prices[s]);
+                if (Long.MIN_VALUE != band.bucketEpochAt(slot))
+                {
+                    sink.priceBandBucket(
+                        instrumentId, slot, band.bucketEpochAt(slot), band.bucketIntegralAt(slot),
+                        band.bucketDurationAt(slot));
+                }
             }
         }
         for (int i = 0; i < deficitCount; i++)
@@ -1477,15 +1447,23 @@ public final class LiquidationEngine implements LiquidationHooks
             pools.get(poolIndex(poolAccountId)).restorePending(depositorAccountId, shares, dueMs);
         }
 
-        public void priceBandSample(final int instrumentId, final long timeMs, final long markTicks)
+        public void priceBand(
+            final int instrumentId,
+            final long windowMs,
+            final int buckets,
+            final boolean hasMark,
+            final long lastMarkTicks,
+            final long lastMs)
         {
-            Band band = bands.get(instrumentId);
-            if (null == band)
-            {
-                band = new Band();
-                bands.put(instrumentId, band);
-            }
-            band.append(timeMs, markTicks);
+            final PriceBand band = new PriceBand(windowMs, buckets);
+            band.restore(hasMark, lastMarkTicks, lastMs);
+            bands.put(instrumentId, band);
+        }
+
+        public void priceBandBucket(
+            final int instrumentId, final int slot, final long epoch, final long integral, final long duration)
+        {
+            bands.get(instrumentId).restoreBucket(slot, epoch, integral, duration);
         }
 
         public void openDeficit(final long accountId, final long deficit)

@@ -3,8 +3,8 @@ package dev.backstop.clearing.domain;
 /**
  * Receives the liquidation engine's state in canonical order, after the clearing house's own records: header,
  * liquidating accounts by id, auctions by id (each followed by its bids by BLP id), BLPs by id, pools by account id
- * (each followed by its depositors by id and its pending redemptions in due order), price-band samples by
- * instrument id then time, open deficits by account id. Plain values only, so the snapshot writer, the digest and
+ * (each followed by its depositors by id and its pending redemptions in due order), price bands by instrument id (each
+ * followed by its non-empty buckets by slot), open deficits by account id. Plain values only, so the snapshot writer, the digest and
  * the restore path see exactly the same fields. Empty default bodies, like the risk records of
  * {@link ClearingStateSink}; a snapshot writer must override every one (the state digest does).
  */
@@ -73,7 +73,15 @@ public interface LiquidationStateSink
     {
     }
 
-    default void priceBandSample(int instrumentId, long timeMs, long markTicks)
+    default void priceBand(
+        int instrumentId, long windowMs, int buckets, boolean hasMark, long lastMarkTicks, long lastMs)
+    {
+    }
+
+    /**
+     * One non-empty bucket of a price band, by slot.
+     */
+    default void priceBandBucket(int instrumentId, int slot, long epoch, long integral, long duration)
     {
     }
 

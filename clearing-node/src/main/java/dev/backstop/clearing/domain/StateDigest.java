@@ -377,12 +377,32 @@ final class StateDigest implements ClearingStateSink
         putLong(dueMs);
     }
 
-    public void priceBandSample(final int instrumentId, final long timeMs, final long markTicks)
+    public void priceBand(
+        final int instrumentId,
+        final long windowMs,
+        final int buckets,
+        final boolean hasMark,
+        final long lastMarkTicks,
+        final long lastMs)
     {
         putLong(LIQUIDATION_TAG + 9);
         putLong(instrumentId);
-        putLong(timeMs);
-        putLong(markTicks);
+        putLong(windowMs);
+        putLong(buckets);
+        putLong(hasMark ? 1 : 0);
+        putLong(lastMarkTicks);
+        putLong(lastMs);
+    }
+
+    public void priceBandBucket(
+        final int instrumentId, final int slot, final long epoch, final long integral, final long duration)
+    {
+        putLong(LIQUIDATION_TAG + 11);
+        putLong(instrumentId);
+        putLong(slot);
+        putLong(epoch);
+        putLong(integral);
+        putLong(duration);
     }
 
     public void openDeficit(final long accountId, final long deficit)

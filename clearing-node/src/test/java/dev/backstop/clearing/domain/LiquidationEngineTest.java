@@ -349,6 +349,108 @@ final class LiquidationEngineTest
         assertEquals(engine.blps().remainingCapacity(B1), copy.liquidationEngine().blps().remainingCapacity(B1));
     }
 
+    @Test
+    void paysARedemptionAtTheNavWhenTheNoticeHasPassedWithTheLossesOfTheNotice()
+    {
+        setUp(wideBand());
+        fundPool(P1, 20_000);
+        house.advanceTime(500);
+        ok(house.requestPoolRedemption(MEMBER, ++memberSequence, P1, D, 5_000 * USD));
+        final long dueMs = 500 + 86_400_000L;
+        assertEquals(dueMs, last(RecordingEvents.PoolRedemptionRequested.class).dueMs());
+
+        // The pool takes A at 930 (+2_000), then the mark falls to 920: equity 22_000 - 1_000 = 21_000 for 20_000
+        // shares (one per micro-unit deposited). 5_000 shares are paid 5_000 × 21_000 / 20_000 = 5_250 when due.
+        tick(1_000, 930);
+        runTo(1_100);
+        tick(2_000, 920);
+        final long depositorCash = house.account(D).cash();
+        runTo(dueMs - 1);
+        assertTrue(events.ofType(RecordingEvents.PoolRedeemed.class).isEmpty());
+        runTo(dueMs);
+        final RecordingEvents.PoolRedeemed paid = last(RecordingEvents.PoolRedeemed.class);
+        assertEquals(
+            new RecordingEvents.PoolRedeemed(
+                paid.sequence(), P1, D, 5_250 * USD, 5_000 * USD, 15_000 * USD, 1_050_000), paid);
+        assertEquals(depositorCash + 5_250 * USD, house.account(D).cash());
+        assertEquals(15_000 * USD, engine.pool(P1).sharesOf(D));
+        assertEquals(Long.MAX_VALUE, engine.nextDeadlineMs());
+        assertEquals(0, house.conservationError());
+    }
+
+    @Test
+    void holdsRedemptionsWhileADeficitIsOpen()
+    {
+        setUp(wideBand());
+        fundPool(P1, 20_000);
+        house.advanceTime(500);
+        ok(house.requestPoolRedemption(MEMBER, ++memberSequence, P1, D, 5_000 * USD));
+        tick(1_000, 880);
+        runTo(1_100);
+        assertTrue(engine.hasOpenDeficit(A));
+
+        runTo(500 + 86_400_000L + 10_000);
+        assertTrue(events.ofType(RecordingEvents.PoolRedeemed.class).isEmpty());
+        assertEquals(1, engine.pool(P1).pendingCount());
+        assertEquals(20_000 * USD, engine.pool(P1).sharesOf(D));
+    }
+
+    @Test
+    void refusesBidsThatCannotStand()
+    {
+        setUp(new LiquidationEngine.Context());
+        openWith(B1, 100_000);
+        openWith(B2, 100_000);
+        ok(house.registerBlp(OPERATOR, ++operatorSequence, B1, 1_000 * USD));
+        tick(1_000, 945);
+        runTo(1_100);
+        final long auctionId = engine.auctionOf(A);
+        house.advanceTime(1_101);
+
+        // Below ZP (900) for a long slice; not a BLP; more notional than the declared capacity; no such auction.
+        assertEquals(Outcome.INVALID_PRICE, house.submitAuctionBid(MEMBER, ++memberSequence, auctionId, B1, 899, 1));
+        assertEquals(Outcome.NOT_A_LIQUIDITY_PROVIDER,
+            house.submitAuctionBid(MEMBER, ++memberSequence, auctionId, B2, 930, 1));
+        assertEquals(Outcome.INSUFFICIENT_CAPACITY,
+            house.submitAuctionBid(MEMBER, ++memberSequence, auctionId, B1, 930, 2));
+        assertEquals(Outcome.NO_AUCTION_OPEN,
+            house.submitAuctionBid(MEMBER, ++memberSequence, auctionId + 1, B1, 930, 1));
+        assertEquals(4, events.ofType(RecordingEvents.CommandRefused.class).size());
+        assertTrue(events.ofType(RecordingEvents.AuctionBid.class).isEmpty());
+
+        // A replay of an applied bid answers the original outcome and changes nothing.
+        final long sequence = ++memberSequence;
+        ok(house.submitAuctionBid(MEMBER, sequence, auctionId, B1, 930, 1));
+        final int eventCount = events.size();
+        ok(house.submitAuctionBid(MEMBER, sequence, auctionId, B1, 990, 1));
+        assertTrue(house.lastCommandReplayed());
+        assertEquals(eventCount, events.size());
+        assertEquals(930, engine.auction(auctionId).bidPriceTicksAt(0));
+    }
+
+    @Test
+    void appliesNewLiquidationParametersThroughTheLog()
+    {
+        setUp(new LiquidationEngine.Context());
+        assertEquals(Outcome.INVALID_PARAMETER, house.setLiquidationParameters(
+            OPERATOR, ++operatorSequence, 100, 1_000 * USD, 100_000, 990_000, 5_000, 5, 20, 200_000, 50_000,
+            300_000, 86_400_000L));
+        ok(house.setLiquidationParameters(
+            OPERATOR, ++operatorSequence, 50, 500 * USD, 200_000, 1_050_000, 1_000, 3, 10, 100_000, 20_000,
+            60_000, 3_600_000L));
+        assertEquals(50, engine.context().roundIntervalMs());
+        assertEquals(200_000, engine.context().slicePpm());
+        assertEquals(3, engine.context().auctionSteps());
+
+        // The next liquidation uses them: round after 50 ms, slice 20% of 100 lots.
+        tick(1_000, 945);
+        runTo(1_050);
+        assertEquals(20, last(SliceOffered.class).lots());
+        final ClearingHouse copy = SnapshotLoader.copyOf(house, new RecordingEvents(house.eventSequence() + 1));
+        assertEquals(50, copy.liquidationEngine().context().roundIntervalMs());
+        assertArrayEquals(digest(house), digest(copy));
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
 
     static byte[] digest(final ClearingHouse house)

@@ -265,9 +265,17 @@ final class SnapshotLoader implements ClearingStateSink
         engine().poolRedemption(poolAccountId, depositorAccountId, shares, dueMs);
     }
 
-    public void priceBandSample(final int instrumentId, final long timeMs, final long markTicks)
+    public void priceBand(
+        final int instrumentId, final long windowMs, final int buckets, final boolean hasMark,
+        final long lastMarkTicks, final long lastMs)
     {
-        engine().priceBandSample(instrumentId, timeMs, markTicks);
+        engine().priceBand(instrumentId, windowMs, buckets, hasMark, lastMarkTicks, lastMs);
+    }
+
+    public void priceBandBucket(
+        final int instrumentId, final int slot, final long epoch, final long integral, final long duration)
+    {
+        engine().priceBandBucket(instrumentId, slot, epoch, integral, duration);
     }
 
     public void openDeficit(final long accountId, final long deficit)

@@ -19,6 +19,10 @@ import dev.backstop.sbe.cluster.SenderSequenceQueryEncoder;
 import dev.backstop.sbe.cluster.SenderSequenceResultDecoder;
 import dev.backstop.sbe.cluster.TradeCommandEncoder;
 import dev.backstop.sbe.cluster.AccountMarginMethodCommandEncoder;
+import dev.backstop.sbe.cluster.AuctionBidCommandEncoder;
+import dev.backstop.sbe.cluster.CreatePoolCommandEncoder;
+import dev.backstop.sbe.cluster.PoolDepositCommandEncoder;
+import dev.backstop.sbe.cluster.RegisterBlpCommandEncoder;
 import dev.backstop.sbe.cluster.CancelOrderCommandEncoder;
 import dev.backstop.sbe.cluster.InstrumentUnderlyingCommandEncoder;
 import dev.backstop.sbe.cluster.MarginBracketsCommandEncoder;
@@ -583,8 +587,10 @@ class ClearingServiceTest
                 buffer.getBytes(offset, record);
                 records.add(record);
             });
-        final SnapshotLoader loader = new SnapshotLoader(new dev.backstop.clearing.domain.ClearingHouse(
-            new ClusterEventPublisher(new Egress())));
+        final dev.backstop.clearing.domain.ClearingHouse restored =
+            new dev.backstop.clearing.domain.ClearingHouse(new ClusterEventPublisher(new Egress()));
+        new dev.backstop.clearing.domain.LiquidationEngine(restored);
+        final SnapshotLoader loader = new SnapshotLoader(restored);
         final java.util.Iterator<byte[]> next = records.iterator();
         loader.loadFrom(
             new SnapshotLoader.Source()
@@ -608,6 +614,65 @@ class ClearingServiceTest
             org.agrona.concurrent.NoOpIdleStrategy.INSTANCE);
         assertEquals(ClearingService.ONE_TIMER_ID, loader.timerId());
         assertEquals(11_000L, loader.timerDeadlineMs());
+    }
+
+    @Test
+    void liquidatesAnAccountOnTimersAndPublishesEveryStep()
+    {
+        setUpAccounts();
+        cluster.time = 1_000_000;
+        send(priceTick(EXCHANGE, 1, 50_000));
+        send(openAccount(OPERATOR, 4, 13));
+        send(deposit(MEMBER, 3, 13, 150_000));
+        send(trade(2, 700, 13, 12, 50_000, 20));
+        assertResult(lastResult(gateway), EXCHANGE, 2, ResultCode.ACCEPTED, false, TradeCommandEncoder.TEMPLATE_ID);
+        send(registerBlp(OPERATOR, 5, 11, 5_000_000_000L));
+        assertResult(lastResult(gateway), OPERATOR, 5, ResultCode.ACCEPTED, false,
+            RegisterBlpCommandEncoder.TEMPLATE_ID);
+        send(createPool(OPERATOR, 6, 15, 515));
+        assertResult(lastResult(gateway), OPERATOR, 6, ResultCode.ACCEPTED, false,
+            CreatePoolCommandEncoder.TEMPLATE_ID);
+        send(poolDeposit(MEMBER, 4, 15, 11, 500_000));
+        assertResult(lastResult(gateway), MEMBER, 4, ResultCode.ACCEPTED, false,
+            PoolDepositCommandEncoder.TEMPLATE_ID);
+        assertTrue(cluster.timers.isEmpty());
+
+        cluster.time = 1_000_050;
+        send(priceTick(EXCHANGE, 3, 43_000));
+        assertTrue(service.liquidationEngine().isLiquidating(13), "equity fell below maintenance margin");
+        lastEvent(dev.backstop.sbe.events.LiquidationStartedDecoder.TEMPLATE_ID);
+        final long firstRound = cluster.timers.get(ClearingService.ONE_TIMER_ID);
+        assertEquals(1_000_150L, firstRound, "the first round one interval later");
+
+        send(auctionBid(OPERATOR, 7, 999_999, 11, 43_000, 1));
+        assertResult(lastResult(gateway), OPERATOR, 7, ResultCode.NO_AUCTION_OPEN, false,
+            AuctionBidCommandEncoder.TEMPLATE_ID);
+
+        for (int i = 0; i < 100 && !cluster.timers.isEmpty(); i++)
+        {
+            fireTimer(cluster.timers.get(ClearingService.ONE_TIMER_ID));
+        }
+        assertTrue(cluster.timers.isEmpty(), "no timer once the liquidation is over");
+        assertFalse(service.liquidationEngine().isLiquidating(13));
+        assertEquals(0, service.clearingHouse().account(13).positionCount(), "the backstop took the position");
+        assertEquals(0, service.clearingHouse().conservationError());
+        assertEquals(0, service.commandsFailed());
+
+        final java.util.Set<Integer> published = new java.util.HashSet<>();
+        long expectedSequence = 1;
+        for (final DirectBuffer event : events(otherGateway))
+        {
+            headerDecoder.wrap(event, 0);
+            published.add(headerDecoder.templateId());
+            assertEquals(expectedSequence++, event.getLong(MessageHeaderDecoder.ENCODED_LENGTH, ByteOrder.LITTLE_ENDIAN),
+                "events stay gap-free through timers");
+        }
+        assertTrue(published.contains(dev.backstop.sbe.events.BlpRegisteredDecoder.TEMPLATE_ID));
+        assertTrue(published.contains(dev.backstop.sbe.events.PoolCreatedDecoder.TEMPLATE_ID));
+        assertTrue(published.contains(dev.backstop.sbe.events.PoolDepositedDecoder.TEMPLATE_ID));
+        assertTrue(published.contains(dev.backstop.sbe.events.LiquidationEndedDecoder.TEMPLATE_ID), published::toString);
+        assertTrue(published.contains(dev.backstop.sbe.events.PoolTakeoverDecoder.TEMPLATE_ID) ||
+            published.contains(dev.backstop.sbe.events.AuctionFillDecoder.TEMPLATE_ID), published::toString);
     }
 
     @Test
@@ -1078,6 +1143,59 @@ class ClearingServiceTest
             .maintenanceMarginFloorPpm(maintenanceFloor)
             .maxCutPerStepPpm(maxCutPerStep)
             .stepIntervalMs(stepIntervalMs)
+            .encodedLength();
+    }
+    private int registerBlp(final long senderId, final long sequence, final long accountId, final long capacity)
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + new RegisterBlpCommandEncoder()
+            .wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .senderId(senderId)
+            .sequence(sequence)
+            .accountId(accountId)
+            .capacity(capacity)
+            .encodedLength();
+    }
+
+    private int createPool(final long senderId, final long sequence, final long poolAccountId, final long memberId)
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + new CreatePoolCommandEncoder()
+            .wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .senderId(senderId)
+            .sequence(sequence)
+            .poolAccountId(poolAccountId)
+            .ownerMemberId(memberId)
+            .encodedLength();
+    }
+
+    private int poolDeposit(
+        final long senderId, final long sequence, final long poolAccountId, final long accountId, final long amount)
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + new PoolDepositCommandEncoder()
+            .wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .senderId(senderId)
+            .sequence(sequence)
+            .poolAccountId(poolAccountId)
+            .accountId(accountId)
+            .amount(amount)
+            .encodedLength();
+    }
+
+    private int auctionBid(
+        final long senderId,
+        final long sequence,
+        final long auctionId,
+        final long accountId,
+        final long priceTicks,
+        final long lots)
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + new AuctionBidCommandEncoder()
+            .wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .senderId(senderId)
+            .sequence(sequence)
+            .auctionId(auctionId)
+            .accountId(accountId)
+            .priceTicks(priceTicks)
+            .quantityLots(lots)
             .encodedLength();
     }
 }

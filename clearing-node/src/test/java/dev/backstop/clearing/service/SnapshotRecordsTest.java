@@ -2,6 +2,7 @@ package dev.backstop.clearing.service;
 
 import dev.backstop.clearing.domain.ClearingEvents;
 import dev.backstop.clearing.domain.ClearingHouse;
+import dev.backstop.clearing.domain.LiquidationEngine;
 import dev.backstop.clearing.domain.CommandType;
 import dev.backstop.clearing.domain.Instrument;
 import dev.backstop.clearing.domain.Outcome;
@@ -106,6 +107,7 @@ class SnapshotRecordsTest
     void restoresTheRiskEngineState()
     {
         final ClearingHouse house = new ClearingHouse(new IgnoredEvents());
+        new LiquidationEngine(house);
         long op = 0;
         long ex = 0;
         long mb = 0;
@@ -132,13 +134,35 @@ class SnapshotRecordsTest
         accepted(house.submitOrder(EXCHANGE, ++ex, 902, 12, 2, false, 7, 3_100));
         assertTrue(house.nextDeadlineMs() < Long.MAX_VALUE, "a released cut is pending");
 
+        // Liquidation engine state: a BLP, a pool with a depositor, and an account taken into liquidation.
+        accepted(house.listInstrument(OPERATOR, ++op, 3, "SOL-PERP", 100_000, 50_000, 500, 100_000, 1_000, 1));
+        accepted(house.openAccount(OPERATOR, ++op, 13, 513));
+        accepted(house.openAccount(OPERATOR, ++op, 14, 514));
+        accepted(house.deposit(MEMBER, ++mb, 13, 150_000));
+        accepted(house.deposit(MEMBER, ++mb, 14, 50_000_000));
+        accepted(house.registerBlp(OPERATOR, ++op, 14, 5_000_000_000L));
+        accepted(house.createPool(OPERATOR, ++op, 15, 515));
+        accepted(house.poolDeposit(MEMBER, ++mb, 15, 11, 1_000_000));
+        accepted(house.applyPriceTick(EXCHANGE, ++ex, 3, 1, 50_000, 1_000_000));
+        accepted(house.clearTrade(EXCHANGE, ++ex, 2, 3, 13, 12, 50_000, 20));
+        house.advanceTime(1_000_050);
+        accepted(house.applyPriceTick(EXCHANGE, ++ex, 3, 1, 43_000, 1_000_050));
+        assertTrue(house.liquidationEngine().isLiquidating(13), "account 13 fell below maintenance margin");
+
         final List<byte[]> records = write(house);
         final ClearingHouse restored = new ClearingHouse(new IgnoredEvents());
+        new LiquidationEngine(restored);
         final SnapshotLoader loader = new SnapshotLoader(restored);
         loader.loadFrom(source(loader, records), NoOpIdleStrategy.INSTANCE);
 
         assertTrue(loader.isDone());
         assertArrayEquals(digest(house), digest(restored));
+        assertTrue(restored.liquidationEngine().isLiquidating(13));
+        assertEquals(1, restored.liquidationEngine().poolCount());
+        assertEquals(1, count(records, dev.backstop.sbe.snapshot.LiquidationRecordDecoder.TEMPLATE_ID));
+        assertEquals(1, count(records, dev.backstop.sbe.snapshot.BlpRecordDecoder.TEMPLATE_ID));
+        assertEquals(1, count(records, dev.backstop.sbe.snapshot.PoolDepositorRecordDecoder.TEMPLATE_ID));
+        assertTrue(count(records, dev.backstop.sbe.snapshot.PriceBandRecordDecoder.TEMPLATE_ID) >= 1);
         assertEquals(house.nextDeadlineMs(), restored.nextDeadlineMs());
         assertEquals(2, restored.openOrderCount());
         assertEquals(house.account(11).reservedMargin(), restored.account(11).reservedMargin());
@@ -146,15 +170,21 @@ class SnapshotRecordsTest
         assertEquals(50_100, restored.instrument(1).oracle().sourcePriceTicksAt(1));
         assertEquals(1, count(records, dev.backstop.sbe.snapshot.ScenarioGridRecordDecoder.TEMPLATE_ID));
         assertEquals(2, count(records, dev.backstop.sbe.snapshot.OrderRecordDecoder.TEMPLATE_ID));
-        assertEquals(2, count(records, dev.backstop.sbe.snapshot.OracleRecordDecoder.TEMPLATE_ID));
+        assertEquals(3, count(records, dev.backstop.sbe.snapshot.OracleRecordDecoder.TEMPLATE_ID), "one per instrument");
 
-        // Both step the cut at the same deadline to the same state.
-        final long deadline = house.nextDeadlineMs();
-        house.advanceTime(deadline);
-        house.onDeadline(deadline);
-        restored.advanceTime(deadline);
-        restored.onDeadline(deadline);
-        assertArrayEquals(digest(house), digest(restored));
+        // Both run every deadline for the next few seconds (liquidation rounds, auction steps, the cut's release)
+        // to the same state.
+        for (int i = 0; i < 200 && house.nextDeadlineMs() < 1_010_000; i++)
+        {
+            final long deadline = house.nextDeadlineMs();
+            assertEquals(deadline, restored.nextDeadlineMs());
+            house.advanceTime(deadline);
+            house.onDeadline(deadline);
+            restored.advanceTime(deadline);
+            restored.onDeadline(deadline);
+            assertArrayEquals(digest(house), digest(restored));
+        }
+        assertEquals(0, house.conservationError());
     }
 
     @Test

@@ -7,10 +7,21 @@ import dev.backstop.sbe.events.InstrumentListedEncoder;
 import dev.backstop.sbe.events.MessageHeaderEncoder;
 import dev.backstop.sbe.events.ResultCode;
 import dev.backstop.sbe.events.TradeClearedEncoder;
+import dev.backstop.sbe.events.AuctionBidEncoder;
+import dev.backstop.sbe.events.LiquidationCause;
+import dev.backstop.sbe.events.LiquidationStartedEncoder;
+import dev.backstop.sbe.events.MarkPriceUpdatedEncoder;
+import dev.backstop.sbe.events.PoolTakeoverEncoder;
+import dev.backstop.sbe.events.RiskCause;
+import dev.backstop.sbe.events.RiskState;
+import dev.backstop.sbe.events.RiskStateChangedEncoder;
+import dev.backstop.sbe.events.TickDecision;
 import org.agrona.concurrent.UnsafeBuffer;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 final class EventJsonTest
 {
@@ -65,6 +76,104 @@ final class EventJsonTest
             "\"instrumentId\":1,\"symbol\":\"BTC-PERP\",\"initialMarginPpm\":100000,\"maintenanceMarginPpm\":50000," +
             "\"tradeFeePpm\":500,\"tickSizeMicros\":100000,\"lotSizeMicros\":1000,\"tickValueMicros\":100}",
             json.render(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + listed.encodedLength()));
+    }
+
+    @Test
+    void rendersTickDecisionsRiskStatesAndLiquidationSteps()
+    {
+        final MarkPriceUpdatedEncoder mark = new MarkPriceUpdatedEncoder();
+        mark.wrapAndApplyHeader(buffer, 0, header)
+            .eventSequence(4).logPosition(8).clusterTime(9).instrumentId(1).sourceId(2).tickPriceTicks(60_000)
+            .decision(TickDecision.EXCLUDED).previousMarkTicks(50_000).markPriceTicks(50_000)
+            .indexPriceTicks(50_010).freshSources(3).othersMedianTicks(50_020);
+        assertEquals("{\"seq\":4,\"type\":\"MarkPriceUpdated\",\"logPosition\":8,\"clusterTime\":9,\"instrumentId\":1," +
+            "\"sourceId\":2,\"tickPriceTicks\":60000,\"decision\":\"EXCLUDED\",\"previousMarkTicks\":50000," +
+            "\"markPriceTicks\":50000,\"indexPriceTicks\":50010,\"freshSources\":3,\"othersMedianTicks\":50020}",
+            json.render(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + mark.encodedLength()));
+
+        final RiskStateChangedEncoder risk = new RiskStateChangedEncoder();
+        risk.wrapAndApplyHeader(buffer, 0, header)
+            .eventSequence(5).logPosition(10).clusterTime(11).accountId(13).previousState(RiskState.NORMAL)
+            .state(RiskState.MARGIN_CALL).equity(90).initialMargin(100).maintenanceMargin(50)
+            .cause(RiskCause.MARK_PRICE);
+        assertEquals("{\"seq\":5,\"type\":\"RiskStateChanged\",\"logPosition\":10,\"clusterTime\":11," +
+            "\"accountId\":13,\"previousState\":\"NORMAL\",\"state\":\"MARGIN_CALL\",\"equityMicros\":90," +
+            "\"initialMarginMicros\":100,\"maintenanceMarginMicros\":50,\"cause\":\"MARK_PRICE\"}",
+            json.render(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + risk.encodedLength()));
+
+        final LiquidationStartedEncoder started = new LiquidationStartedEncoder();
+        started.wrapAndApplyHeader(buffer, 0, header)
+            .eventSequence(6).logPosition(12).clusterTime(13).accountId(13).equity(-5).maintenanceMargin(40)
+            .cause(LiquidationCause.BELOW_MAINTENANCE);
+        assertEquals("{\"seq\":6,\"type\":\"LiquidationStarted\",\"logPosition\":12,\"clusterTime\":13," +
+            "\"accountId\":13,\"equityMicros\":-5,\"maintenanceMarginMicros\":40,\"cause\":\"BELOW_MAINTENANCE\"}",
+            json.render(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + started.encodedLength()));
+
+        final AuctionBidEncoder bid = new AuctionBidEncoder();
+        bid.wrapAndApplyHeader(buffer, 0, header)
+            .eventSequence(7).logPosition(14).clusterTime(15).auctionId(3).blpAccountId(11).priceTicks(43_000)
+            .quantityLots(2).resultCode(ResultCode.ACCEPTED);
+        assertEquals("{\"seq\":7,\"type\":\"AuctionBid\",\"logPosition\":14,\"clusterTime\":15,\"auctionId\":3," +
+            "\"blpAccountId\":11,\"priceTicks\":43000,\"quantityLots\":2,\"resultCode\":\"ACCEPTED\"}",
+            json.render(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + bid.encodedLength()));
+
+        final PoolTakeoverEncoder takeover = new PoolTakeoverEncoder();
+        takeover.wrapAndApplyHeader(buffer, 0, header)
+            .eventSequence(8).logPosition(16).clusterTime(17).accountId(13).poolAccountId(15).instrumentId(7)
+            .quantityLots(-20).markPriceTicks(43_000).bankruptcyPriceTicks(42_500).poolPayment(6_000)
+            .insurancePayment(3_000).equityBefore(9_000).maintenanceMarginBefore(43_000).equityAfter(0)
+            .maintenanceMarginAfter(0);
+        assertEquals("{\"seq\":8,\"type\":\"PoolTakeover\",\"logPosition\":16,\"clusterTime\":17," +
+            "\"accountId\":13,\"poolAccountId\":15,\"instrumentId\":7,\"quantityLots\":-20," +
+            "\"markPriceTicks\":43000,\"bankruptcyPriceTicks\":42500,\"poolPaymentMicros\":6000," +
+            "\"insurancePaymentMicros\":3000,\"equityBeforeMicros\":9000,\"maintenanceMarginBeforeMicros\":43000," +
+            "\"equityAfterMicros\":0,\"maintenanceMarginAfterMicros\":0}",
+            json.render(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + takeover.encodedLength()));
+    }
+
+    @Test
+    void everyEventTemplateOfTheSchemaRendersByName()
+    {
+        // Every template id the event schema defines, from the generated codecs' own constants.
+        final int[] templateIds = {
+            dev.backstop.sbe.events.TradeClearedDecoder.TEMPLATE_ID,
+            dev.backstop.sbe.events.MarkPriceUpdatedDecoder.TEMPLATE_ID,
+            dev.backstop.sbe.events.CollateralMovedDecoder.TEMPLATE_ID,
+            dev.backstop.sbe.events.AccountOpenedDecoder.TEMPLATE_ID,
+            dev.backstop.sbe.events.OrderAcceptedDecoder.TEMPLATE_ID,
+            dev.backstop.sbe.events.OrderFilledDecoder.TEMPLATE_ID,
+            dev.backstop.sbe.events.OrderCancelledDecoder.TEMPLATE_ID,
+            dev.backstop.sbe.events.RiskStateChangedDecoder.TEMPLATE_ID,
+            dev.backstop.sbe.events.MarginRatesChangedDecoder.TEMPLATE_ID,
+            dev.backstop.sbe.events.RiskParametersChangedDecoder.TEMPLATE_ID,
+            dev.backstop.sbe.events.LiquidationStartedDecoder.TEMPLATE_ID,
+            dev.backstop.sbe.events.SliceOfferedDecoder.TEMPLATE_ID,
+            dev.backstop.sbe.events.AuctionStepDecoder.TEMPLATE_ID,
+            dev.backstop.sbe.events.AuctionBidDecoder.TEMPLATE_ID,
+            dev.backstop.sbe.events.AuctionFillDecoder.TEMPLATE_ID,
+            dev.backstop.sbe.events.AuctionEndedDecoder.TEMPLATE_ID,
+            dev.backstop.sbe.events.PoolTakeoverDecoder.TEMPLATE_ID,
+            dev.backstop.sbe.events.TakeoverHeldDecoder.TEMPLATE_ID,
+            dev.backstop.sbe.events.LiquidationFeeDecoder.TEMPLATE_ID,
+            dev.backstop.sbe.events.LiquidationEndedDecoder.TEMPLATE_ID,
+            dev.backstop.sbe.events.OpenDeficitDecoder.TEMPLATE_ID,
+            dev.backstop.sbe.events.BlpRegisteredDecoder.TEMPLATE_ID,
+            dev.backstop.sbe.events.PoolCreatedDecoder.TEMPLATE_ID,
+            dev.backstop.sbe.events.PoolDepositedDecoder.TEMPLATE_ID,
+            dev.backstop.sbe.events.PoolRedemptionRequestedDecoder.TEMPLATE_ID,
+            dev.backstop.sbe.events.PoolRedeemedDecoder.TEMPLATE_ID,
+        };
+        for (final int templateId : templateIds)
+        {
+            final UnsafeBuffer message = new UnsafeBuffer(new byte[256]);
+            header.wrap(message, 0).blockLength(200).templateId(templateId)
+                .schemaId(MessageHeaderEncoder.SCHEMA_ID).version(MessageHeaderEncoder.SCHEMA_VERSION);
+            message.putLong(MessageHeaderEncoder.ENCODED_LENGTH, 42);
+            final String line = json.render(message, 0, 256);
+            assertTrue(line.startsWith("{\"seq\":42,\"type\":\""), line);
+            assertFalse(line.contains("Unknown") && line.contains("\"schemaId\""), line);
+            assertFalse(line.contains("Malformed"), line);
+        }
     }
 
     @Test
