@@ -90,7 +90,7 @@ class CrashCascadeClusterTest
     private static final int SHORT_LEVERAGE = 3;
     private static final long POSITION_LOTS = 500; // 0.5 BTC: 30,000 USD at the start
     private static final int CRASH_STEPS = 6;
-    private static final long TWAP_WINDOW_MS = 2_000;
+    private static final long TWAP_WINDOW_MS = 3_000;
     private static final long POOL_DEPOSIT = 3_000_000 * USD;
     private static final long BLP_DEPOSIT = 300_000 * USD;
     private static final long BLP_CAPACITY = 400_000 * USD;
@@ -106,7 +106,7 @@ class CrashCascadeClusterTest
         final long startNs = System.nanoTime();
         // A pool takes over only while the mark is within 5% of its time-weighted average. Averaged over the default
         // 5 minutes, that average lags a 30% crash in two seconds far longer than a test runs, so the nodes average
-        // over 2 s: the pool waits out the crash itself and acts once the mark has settled. The service does not
+        // over 3 s: the pool waits out the crash itself and acts once the mark has settled. The service does not
         // apply the operator's LiquidationParametersCommand yet, so this is node configuration, read by every node
         // of this in-JVM cluster when its service is built (and again on restart).
         System.setProperty(LiquidationEngine.Context.TWAP_WINDOW_MS_PROP, Long.toString(TWAP_WINDOW_MS));

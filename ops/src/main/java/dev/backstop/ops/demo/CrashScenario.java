@@ -44,11 +44,11 @@ final class CrashScenario
     /**
      * Node parameters of the crash run. A pool takes over only while the mark is within 5% of its time-weighted
      * average; averaged over the default 5 minutes, that average lags a 30% crash in two seconds for minutes, so the
-     * demo's nodes average over 2 s: the pool waits out the crash itself (TakeoverHeld) and acts as soon as the mark
+     * demo's nodes average over 3 s: the pool waits out the crash itself (TakeoverHeld) and acts as soon as the mark
      * has settled. The service does not apply the operator's SetLiquidationParameters yet, so this is node
      * configuration (a system property, the same on every node).
      */
-    static final Map<String, String> NODE_PARAMETERS = Map.of("backstop.pool.twapWindowMs", "2000");
+    static final Map<String, String> NODE_PARAMETERS = Map.of("backstop.pool.twapWindowMs", "3000");
     static final long POOL_ACCOUNT = 9_001;
     static final long POOL_DEPOSITOR_ACCOUNT = 9_002;
     static final long BLP_ACCOUNT = 9_101;
