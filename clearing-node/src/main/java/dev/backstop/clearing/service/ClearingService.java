@@ -9,6 +9,7 @@ import dev.backstop.sbe.cluster.AccountStateResultEncoder;
 import dev.backstop.sbe.cluster.BooleanType;
 import dev.backstop.sbe.cluster.CommandResultEncoder;
 import dev.backstop.sbe.cluster.DepositCommandDecoder;
+import dev.backstop.sbe.cluster.LiquidationParametersCommandDecoder;
 import dev.backstop.sbe.cluster.RegisterBlpCommandDecoder;
 import dev.backstop.sbe.cluster.AuctionBidCommandDecoder;
 import dev.backstop.sbe.cluster.CreatePoolCommandDecoder;
@@ -140,6 +141,8 @@ public final class ClearingService implements ClusteredService
     private final CreatePoolCommandDecoder createPoolCommand = new CreatePoolCommandDecoder();
     private final PoolDepositCommandDecoder poolDepositCommand = new PoolDepositCommandDecoder();
     private final PoolRedemptionCommandDecoder poolRedemptionCommand = new PoolRedemptionCommandDecoder();
+    private final LiquidationParametersCommandDecoder liquidationParametersCommand =
+        new LiquidationParametersCommandDecoder();
     private final long[] bracketCaps = new long[MAX_GROUP_ENTRIES];
     private final int[] bracketInitialPpm = new int[MAX_GROUP_ENTRIES];
     private final int[] bracketMaintenancePpm = new int[MAX_GROUP_ENTRIES];
@@ -589,6 +592,10 @@ public final class ClearingService implements ClusteredService
 
                 case InstrumentUnderlyingCommandDecoder.TEMPLATE_ID:
                     onInstrumentUnderlying(session, buffer, bodyOffset, blockLength, version);
+                    break;
+
+                case LiquidationParametersCommandDecoder.TEMPLATE_ID:
+                    onLiquidationParameters(session, buffer, bodyOffset, blockLength, version);
                     break;
 
                 case RegisterBlpCommandDecoder.TEMPLATE_ID:
@@ -1142,6 +1149,34 @@ public final class ClearingService implements ClusteredService
         reply(session, senderId, sequence, PoolRedemptionCommandDecoder.TEMPLATE_ID, outcome);
     }
 
+    private void onLiquidationParameters(
+        final ClientSession session,
+        final DirectBuffer buffer,
+        final int offset,
+        final int blockLength,
+        final int version)
+    {
+        final LiquidationParametersCommandDecoder command =
+            liquidationParametersCommand.wrap(buffer, offset, blockLength, version);
+        final long senderId = command.senderId();
+        final long sequence = command.sequence();
+        final Outcome outcome = clearingHouse.setLiquidationParameters(
+            senderId,
+            sequence,
+            command.roundIntervalMs(),
+            command.minSliceNotional(),
+            command.slicePpm(),
+            command.targetPpm(),
+            command.feePpm(),
+            command.auctionSteps(),
+            command.auctionStepMs(),
+            command.poolLossCapPpm(),
+            command.bandPpm(),
+            command.twapWindowMs(),
+            command.redemptionNoticeMs());
+        reply(session, senderId, sequence, LiquidationParametersCommandDecoder.TEMPLATE_ID, outcome);
+    }
+
     /**
      * @return true when the repeating group whose header is at {@code groupHeader} lies inside the message, its
      * entries are at least {@code minEntryLength} long and it holds at most {@link #MAX_GROUP_ENTRIES}.
@@ -1351,6 +1386,8 @@ public final class ClearingService implements ClusteredService
                 return UnderlyingScenariosCommandDecoder.BLOCK_LENGTH;
             case InstrumentUnderlyingCommandDecoder.TEMPLATE_ID:
                 return InstrumentUnderlyingCommandDecoder.BLOCK_LENGTH;
+            case LiquidationParametersCommandDecoder.TEMPLATE_ID:
+                return LiquidationParametersCommandDecoder.BLOCK_LENGTH;
             case RegisterBlpCommandDecoder.TEMPLATE_ID:
                 return RegisterBlpCommandDecoder.BLOCK_LENGTH;
             case AuctionBidCommandDecoder.TEMPLATE_ID:

@@ -93,10 +93,10 @@ final class SnapshotLoader implements FragmentHandler
     private final dev.backstop.sbe.snapshot.PoolRecordDecoder poolRecord = new dev.backstop.sbe.snapshot.PoolRecordDecoder();
     private final dev.backstop.sbe.snapshot.PoolDepositorRecordDecoder poolDepositorRecord = new dev.backstop.sbe.snapshot.PoolDepositorRecordDecoder();
     private final dev.backstop.sbe.snapshot.PoolRedemptionRecordDecoder poolRedemptionRecord = new dev.backstop.sbe.snapshot.PoolRedemptionRecordDecoder();
+    private final dev.backstop.sbe.snapshot.PriceBandRecordDecoder priceBandRecord = new dev.backstop.sbe.snapshot.PriceBandRecordDecoder();
+    private final dev.backstop.sbe.snapshot.PriceBandBucketRecordDecoder priceBandBucketRecord = new dev.backstop.sbe.snapshot.PriceBandBucketRecordDecoder();
     private final dev.backstop.sbe.snapshot.OpenDeficitRecordDecoder openDeficitRecord = new dev.backstop.sbe.snapshot.OpenDeficitRecordDecoder();
     // END liquidation decoders
-    private final dev.backstop.sbe.snapshot.PriceBandRecordDecoder priceBandRecord =
-        new dev.backstop.sbe.snapshot.PriceBandRecordDecoder();
     private LiquidationStateSink liquidationRestorer;
     private final byte[] expectedDigest = new byte[32];
     private final byte[] actualDigest = new byte[32];
@@ -350,6 +350,33 @@ final class SnapshotLoader implements FragmentHandler
                 break;
             }
 
+            case dev.backstop.sbe.snapshot.PriceBandRecordDecoder.TEMPLATE_ID:
+            {
+                checkBlockLength(blockLength, dev.backstop.sbe.snapshot.PriceBandRecordDecoder.BLOCK_LENGTH);
+                final dev.backstop.sbe.snapshot.PriceBandRecordDecoder d = priceBandRecord.wrap(buffer, bodyOffset, blockLength, version);
+                recordCount++;
+                liquidationRestorer().priceBand(d.instrumentId(),
+                    d.windowMs(),
+                    d.buckets(),
+                    BooleanType.TRUE == d.hasMark(),
+                    d.lastMarkTicks(),
+                    d.lastMs());
+                break;
+            }
+
+            case dev.backstop.sbe.snapshot.PriceBandBucketRecordDecoder.TEMPLATE_ID:
+            {
+                checkBlockLength(blockLength, dev.backstop.sbe.snapshot.PriceBandBucketRecordDecoder.BLOCK_LENGTH);
+                final dev.backstop.sbe.snapshot.PriceBandBucketRecordDecoder d = priceBandBucketRecord.wrap(buffer, bodyOffset, blockLength, version);
+                recordCount++;
+                liquidationRestorer().priceBandBucket(d.instrumentId(),
+                    d.slot(),
+                    d.epoch(),
+                    d.integral(),
+                    d.duration());
+                break;
+            }
+
             case dev.backstop.sbe.snapshot.OpenDeficitRecordDecoder.TEMPLATE_ID:
             {
                 checkBlockLength(blockLength, dev.backstop.sbe.snapshot.OpenDeficitRecordDecoder.BLOCK_LENGTH);
@@ -360,10 +387,6 @@ final class SnapshotLoader implements FragmentHandler
             }
 
             // END liquidation records
-            case dev.backstop.sbe.snapshot.PriceBandRecordDecoder.TEMPLATE_ID:
-                onPriceBand(buffer, bodyOffset, blockLength, version);
-                break;
-
             case SnapshotEndDecoder.TEMPLATE_ID:
                 onSnapshotEnd(buffer, bodyOffset, blockLength, version);
                 break;
@@ -642,19 +665,6 @@ final class SnapshotLoader implements FragmentHandler
             orderRecord.remainingLots(),
             orderRecord.limitPriceTicks(),
             orderRecord.reservedMargin());
-    }
-
-    private void onPriceBand(final DirectBuffer buffer, final int offset, final int blockLength, final int version)
-    {
-        checkBlockLength(blockLength, dev.backstop.sbe.snapshot.PriceBandRecordDecoder.BLOCK_LENGTH);
-        priceBandRecord.wrap(buffer, offset, blockLength, version);
-        recordCount++;
-        final int instrumentId = priceBandRecord.instrumentId();
-        final LiquidationStateSink restorer = liquidationRestorer();
-        for (final dev.backstop.sbe.snapshot.PriceBandRecordDecoder.SamplesDecoder sample : priceBandRecord.samples())
-        {
-            restorer.priceBandSample(instrumentId, sample.timeMs(), sample.markTicks());
-        }
     }
 
     private LiquidationStateSink liquidationRestorer()

@@ -57,11 +57,6 @@ final class SnapshotWriter implements ClearingStateSink
     static final int RECENT_RESULT_CHUNK = 1024;
 
     /**
-     * Price band samples per PriceBandRecord.
-     */
-    static final int BAND_SAMPLE_CHUNK = 1024;
-
-    /**
      * Where encoded records go: the snapshot publication (offered until it succeeds) or, in tests, a list.
      */
     @FunctionalInterface
@@ -97,15 +92,10 @@ final class SnapshotWriter implements ClearingStateSink
     private final dev.backstop.sbe.snapshot.PoolRecordEncoder poolRecord = new dev.backstop.sbe.snapshot.PoolRecordEncoder();
     private final dev.backstop.sbe.snapshot.PoolDepositorRecordEncoder poolDepositorRecord = new dev.backstop.sbe.snapshot.PoolDepositorRecordEncoder();
     private final dev.backstop.sbe.snapshot.PoolRedemptionRecordEncoder poolRedemptionRecord = new dev.backstop.sbe.snapshot.PoolRedemptionRecordEncoder();
+    private final dev.backstop.sbe.snapshot.PriceBandRecordEncoder priceBandRecord = new dev.backstop.sbe.snapshot.PriceBandRecordEncoder();
+    private final dev.backstop.sbe.snapshot.PriceBandBucketRecordEncoder priceBandBucketRecord = new dev.backstop.sbe.snapshot.PriceBandBucketRecordEncoder();
     private final dev.backstop.sbe.snapshot.OpenDeficitRecordEncoder openDeficitRecord = new dev.backstop.sbe.snapshot.OpenDeficitRecordEncoder();
     // END liquidation encoders
-    private final dev.backstop.sbe.snapshot.PriceBandRecordEncoder priceBandRecord =
-        new dev.backstop.sbe.snapshot.PriceBandRecordEncoder();
-    private final long[] bandTimes = new long[BAND_SAMPLE_CHUNK];
-    private final long[] bandMarks = new long[BAND_SAMPLE_CHUNK];
-    private int bandInstrumentId;
-    private int bandCount;
-
     private RecordOutput output;
     private long recordCount;
     private boolean begun;
@@ -137,7 +127,6 @@ final class SnapshotWriter implements ClearingStateSink
         this.output = output;
         recordCount = 0;
         begun = false;
-        bandCount = 0;
         try
         {
             clearingHouse.writeState(this);
@@ -146,7 +135,6 @@ final class SnapshotWriter implements ClearingStateSink
                 throw new IllegalStateException("clearing house wrote no header");
             }
 
-            flushBand();
             timerRecord.wrapAndApplyHeader(buffer, 0, headerEncoder).timerId(timerId).deadlineMs(timerDeadlineMs);
             emitRecord(timerRecord.encodedLength());
 
@@ -410,7 +398,6 @@ final class SnapshotWriter implements ClearingStateSink
         final long redemptionNoticeMs,
         final long redemptionRetryMs)
     {
-        flushBand();
         liquidationHeaderRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .nextAuctionId(nextAuctionId)
             .nextRoundMs(nextRoundMs)
@@ -437,7 +424,6 @@ final class SnapshotWriter implements ClearingStateSink
         final long auctionId,
         final int heldCauseCode)
     {
-        flushBand();
         liquidationRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .accountId(accountId)
             .startedMs(startedMs)
@@ -463,7 +449,6 @@ final class SnapshotWriter implements ClearingStateSink
         final boolean open,
         final boolean awaitingPool)
     {
-        flushBand();
         auctionRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .auctionId(auctionId)
             .accountId(accountId)
@@ -488,7 +473,6 @@ final class SnapshotWriter implements ClearingStateSink
         final long priceTicks,
         final long lots)
     {
-        flushBand();
         auctionBidRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .auctionId(auctionId)
             .blpAccountId(blpAccountId)
@@ -502,7 +486,6 @@ final class SnapshotWriter implements ClearingStateSink
         final long capacityNotional,
         final long remainingCapacity)
     {
-        flushBand();
         blpRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .blpAccountId(blpAccountId)
             .capacityNotional(capacityNotional)
@@ -517,7 +500,6 @@ final class SnapshotWriter implements ClearingStateSink
         final int lossCapPpm,
         final long redemptionNoticeMs)
     {
-        flushBand();
         poolRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .poolAccountId(poolAccountId)
             .sharesOutstanding(sharesOutstanding)
@@ -532,7 +514,6 @@ final class SnapshotWriter implements ClearingStateSink
         final long depositorAccountId,
         final long shares)
     {
-        flushBand();
         poolDepositorRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .poolAccountId(poolAccountId)
             .depositorAccountId(depositorAccountId)
@@ -546,7 +527,6 @@ final class SnapshotWriter implements ClearingStateSink
         final long shares,
         final long dueMs)
     {
-        flushBand();
         poolRedemptionRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .poolAccountId(poolAccountId)
             .depositorAccountId(depositorAccountId)
@@ -555,11 +535,44 @@ final class SnapshotWriter implements ClearingStateSink
         emitRecord(poolRedemptionRecord.encodedLength());
     }
 
+    public void priceBand(
+        final int instrumentId,
+        final long windowMs,
+        final int buckets,
+        final boolean hasMark,
+        final long lastMarkTicks,
+        final long lastMs)
+    {
+        priceBandRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .instrumentId(instrumentId)
+            .windowMs(windowMs)
+            .buckets(buckets)
+            .hasMark(hasMark ? BooleanType.TRUE : BooleanType.FALSE)
+            .lastMarkTicks(lastMarkTicks)
+            .lastMs(lastMs);
+        emitRecord(priceBandRecord.encodedLength());
+    }
+
+    public void priceBandBucket(
+        final int instrumentId,
+        final int slot,
+        final long epoch,
+        final long integral,
+        final long duration)
+    {
+        priceBandBucketRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .instrumentId(instrumentId)
+            .slot(slot)
+            .epoch(epoch)
+            .integral(integral)
+            .duration(duration);
+        emitRecord(priceBandBucketRecord.encodedLength());
+    }
+
     public void openDeficit(
         final long accountId,
         final long deficit)
     {
-        flushBand();
         openDeficitRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .accountId(accountId)
             .deficit(deficit);
@@ -567,36 +580,6 @@ final class SnapshotWriter implements ClearingStateSink
     }
 
     // END liquidation records
-    public void priceBandSample(final int instrumentId, final long timeMs, final long markTicks)
-    {
-        // Samples arrive one by one, grouped by instrument: gather them into chunks rather than a record each.
-        if (bandCount > 0 && (instrumentId != bandInstrumentId || BAND_SAMPLE_CHUNK == bandCount))
-        {
-            flushBand();
-        }
-        bandInstrumentId = instrumentId;
-        bandTimes[bandCount] = timeMs;
-        bandMarks[bandCount] = markTicks;
-        bandCount++;
-    }
-
-    private void flushBand()
-    {
-        if (0 == bandCount)
-        {
-            return;
-        }
-        priceBandRecord.wrapAndApplyHeader(buffer, 0, headerEncoder).instrumentId(bandInstrumentId);
-        final dev.backstop.sbe.snapshot.PriceBandRecordEncoder.SamplesEncoder samples =
-            priceBandRecord.samplesCount(bandCount);
-        for (int i = 0; i < bandCount; i++)
-        {
-            samples.next().timeMs(bandTimes[i]).markTicks(bandMarks[i]);
-        }
-        bandCount = 0;
-        emitRecord(priceBandRecord.encodedLength());
-    }
-
     private void emitRecord(final int messageLength)
     {
         if (!begun)

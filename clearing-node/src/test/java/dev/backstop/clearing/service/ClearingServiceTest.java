@@ -20,6 +20,7 @@ import dev.backstop.sbe.cluster.SenderSequenceResultDecoder;
 import dev.backstop.sbe.cluster.TradeCommandEncoder;
 import dev.backstop.sbe.cluster.AccountMarginMethodCommandEncoder;
 import dev.backstop.sbe.cluster.AuctionBidCommandEncoder;
+import dev.backstop.sbe.cluster.LiquidationParametersCommandEncoder;
 import dev.backstop.sbe.cluster.CreatePoolCommandEncoder;
 import dev.backstop.sbe.cluster.PoolDepositCommandEncoder;
 import dev.backstop.sbe.cluster.RegisterBlpCommandEncoder;
@@ -506,6 +507,15 @@ class ClearingServiceTest
         assertResult(lastResult(gateway), OPERATOR, 10, ResultCode.INVALID_PARAMETER, false,
             MarginBracketsCommandEncoder.TEMPLATE_ID);
         assertEquals(2, service.clearingHouse().instrument(INSTRUMENT).marginBrackets().count(), "nothing changed");
+
+        send(liquidationParameters(OPERATOR, 11, 50, 1_020_000));
+        assertResult(lastResult(gateway), OPERATOR, 11, ResultCode.ACCEPTED, false,
+            LiquidationParametersCommandEncoder.TEMPLATE_ID);
+        assertEquals(50, service.liquidationEngine().context().roundIntervalMs());
+        send(liquidationParameters(OPERATOR, 12, 70, 900_000));
+        assertResult(lastResult(gateway), OPERATOR, 12, ResultCode.INVALID_PARAMETER, false,
+            LiquidationParametersCommandEncoder.TEMPLATE_ID);
+        assertEquals(50, service.liquidationEngine().context().roundIntervalMs(), "nothing changed");
     }
 
     @Test
@@ -1145,6 +1155,27 @@ class ClearingServiceTest
             .stepIntervalMs(stepIntervalMs)
             .encodedLength();
     }
+    private int liquidationParameters(
+        final long senderId, final long sequence, final long roundIntervalMs, final int targetPpm)
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + new LiquidationParametersCommandEncoder()
+            .wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .senderId(senderId)
+            .sequence(sequence)
+            .roundIntervalMs(roundIntervalMs)
+            .minSliceNotional(1_000_000_000L)
+            .slicePpm(100_000)
+            .targetPpm(targetPpm)
+            .feePpm(5_000)
+            .auctionSteps(5)
+            .auctionStepMs(20)
+            .poolLossCapPpm(200_000)
+            .bandPpm(50_000)
+            .twapWindowMs(300_000)
+            .redemptionNoticeMs(86_400_000L)
+            .encodedLength();
+    }
+
     private int registerBlp(final long senderId, final long sequence, final long accountId, final long capacity)
     {
         return MessageHeaderEncoder.ENCODED_LENGTH + new RegisterBlpCommandEncoder()

@@ -769,8 +769,7 @@ public final class ExchangeClient implements AutoCloseable
         final int poolLossCapPpm,
         final int bandPpm,
         final long twapWindowMs,
-        final long redemptionNoticeMs,
-        final long redemptionRetryMs)
+        final long redemptionNoticeMs)
     {
         final long sequence = nextSequence;
         setLiquidationParametersEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
@@ -785,8 +784,7 @@ public final class ExchangeClient implements AutoCloseable
             .poolLossCapPpm(poolLossCapPpm)
             .bandPpm(bandPpm)
             .twapWindowMs(twapWindowMs)
-            .redemptionNoticeMs(redemptionNoticeMs)
-            .redemptionRetryMs(redemptionRetryMs);
+            .redemptionNoticeMs(redemptionNoticeMs);
         return awaitResponse(sendCommand(sequence, HEADER_LENGTH + setLiquidationParametersEncoder.encodedLength()));
     }
 

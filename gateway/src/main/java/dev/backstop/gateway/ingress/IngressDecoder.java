@@ -1443,11 +1443,10 @@ public final class IngressDecoder
         if (set.roundIntervalMs() <= 0 || set.roundIntervalMs() > MAX_PARAMETER_DURATION_MS ||
             set.auctionStepMs() <= 0 || set.auctionStepMs() > MAX_PARAMETER_DURATION_MS ||
             set.twapWindowMs() <= 0 || set.twapWindowMs() > MAX_PARAMETER_DURATION_MS ||
-            set.redemptionRetryMs() <= 0 || set.redemptionRetryMs() > MAX_PARAMETER_DURATION_MS ||
             set.redemptionNoticeMs() < 0 || set.redemptionNoticeMs() > MAX_REDEMPTION_NOTICE_MS)
         {
             refuseParameter(session, sequence, templateId,
-                reason.set("round, step, TWAP window and retry must be 1 to ").append(MAX_PARAMETER_DURATION_MS)
+                reason.set("round, auction step and TWAP window must be 1 to ").append(MAX_PARAMETER_DURATION_MS)
                     .append(" ms and the redemption notice 0 to ").append(MAX_REDEMPTION_NOTICE_MS).append(" ms"));
             return;
         }

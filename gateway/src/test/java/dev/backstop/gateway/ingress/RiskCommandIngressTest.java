@@ -209,13 +209,12 @@ final class RiskCommandIngressTest
         assertEquals("-150000 0 150000 ", shocks.toString());
 
         send(session, liquidationParameters(5, 100, 1_000_000_000L, 100_000, 1_020_000, 5_000, 5, 20, 200_000,
-            50_000, 300_000, 86_400_000L, 1_000));
+            50_000, 300_000, 86_400_000L));
         final LiquidationParametersCommandDecoder liquidation =
             new LiquidationParametersCommandDecoder().wrapAndApplyHeader(lastCommand(), 0, clusterHeader);
         assertEquals(100, liquidation.roundIntervalMs());
         assertEquals(1_020_000, liquidation.targetPpm());
         assertEquals(86_400_000L, liquidation.redemptionNoticeMs());
-        assertEquals(1_000, liquidation.redemptionRetryMs());
     }
 
     @Test
@@ -268,7 +267,7 @@ final class RiskCommandIngressTest
         assertRefused(operator, badMethod, ResultCode.INVALID_PARAMETER);
         assertRefused(operator, underlying(1, 3, 0), ResultCode.INVALID_PARAMETER);
         assertRefused(operator, liquidationParameters(1, 100, 0, 100_000, 900_000, 5_000, 5, 20, 200_000, 50_000,
-            300_000, 0, 1_000), ResultCode.INVALID_PARAMETER);
+            300_000, 0), ResultCode.INVALID_PARAMETER);
         assertEquals(0, senders.get(OPERATOR).lastForwardedSequence(), "no refusal consumes a sequence");
     }
 
@@ -350,7 +349,7 @@ final class RiskCommandIngressTest
         requests.add(new Request("SetUnderlyingScenarios", operator, s -> scenarios(s, 5, -100_000, 100_000)));
         requests.add(new Request("SetInstrumentUnderlying", operator, s -> underlying(s, 3, 5)));
         requests.add(new Request("SetLiquidationParameters", operator, s -> liquidationParameters(s, 100,
-            1_000_000_000L, 100_000, 1_020_000, 5_000, 5, 20, 200_000, 50_000, 300_000, 86_400_000L, 1_000)));
+            1_000_000_000L, 100_000, 1_020_000, 5_000, 5, 20, 200_000, 50_000, 300_000, 86_400_000L)));
         return requests;
     }
 
@@ -540,14 +539,13 @@ final class RiskCommandIngressTest
         final int poolLossCapPpm,
         final int bandPpm,
         final long twapWindowMs,
-        final long redemptionNoticeMs,
-        final long redemptionRetryMs)
+        final long redemptionNoticeMs)
     {
         return length(new SetLiquidationParametersEncoder().wrapAndApplyHeader(buffer, 0, header)
             .sequence(sequence).roundIntervalMs(roundIntervalMs).minSliceNotional(minSliceNotional)
             .slicePpm(slicePpm).targetPpm(targetPpm).feePpm(feePpm).auctionSteps(auctionSteps)
             .auctionStepMs(auctionStepMs).poolLossCapPpm(poolLossCapPpm).bandPpm(bandPpm).twapWindowMs(twapWindowMs)
-            .redemptionNoticeMs(redemptionNoticeMs).redemptionRetryMs(redemptionRetryMs).encodedLength());
+            .redemptionNoticeMs(redemptionNoticeMs).encodedLength());
     }
 
     private static int length(final int bodyLength)
