@@ -1,12 +1,12 @@
 package dev.backstop.clearing.node;
 
-import dev.backstop.clearing.domain.LiquidationEngine;
 import dev.backstop.clearing.service.StateReport;
 import dev.backstop.sbe.cluster.AccountStateResultDecoder;
 import dev.backstop.sbe.cluster.AuctionBidCommandEncoder;
 import dev.backstop.sbe.cluster.CommandResultDecoder;
 import dev.backstop.sbe.cluster.CreatePoolCommandEncoder;
 import dev.backstop.sbe.cluster.DepositCommandEncoder;
+import dev.backstop.sbe.cluster.LiquidationParametersCommandEncoder;
 import dev.backstop.sbe.cluster.ListInstrumentCommandEncoder;
 import dev.backstop.sbe.cluster.OpenAccountCommandEncoder;
 import dev.backstop.sbe.cluster.PoolDepositCommandEncoder;
@@ -18,6 +18,7 @@ import dev.backstop.sbe.cluster.TradeCommandEncoder;
 import dev.backstop.sbe.events.AuctionBidDecoder;
 import dev.backstop.sbe.events.AuctionFillDecoder;
 import dev.backstop.sbe.events.AuctionStepDecoder;
+import dev.backstop.sbe.events.LiquidationEndedDecoder;
 import dev.backstop.sbe.events.LiquidationStartedDecoder;
 import dev.backstop.sbe.events.OpenDeficitDecoder;
 import dev.backstop.sbe.events.PoolTakeoverDecoder;
@@ -104,12 +105,6 @@ class CrashCascadeClusterTest
     void crashCascadesThroughAuctionsAndPoolsWithBooksBalancedOnEveryMemberAndAfterRestart()
     {
         final long startNs = System.nanoTime();
-        // A pool takes over only while the mark is within 5% of its time-weighted average. Averaged over the default
-        // 5 minutes, that average lags a 30% crash in two seconds far longer than a test runs, so the nodes average
-        // over 3 s: the pool waits out the crash itself and acts once the mark has settled. The service does not
-        // apply the operator's LiquidationParametersCommand yet, so this is node configuration, read by every node
-        // of this in-JVM cluster when its service is built (and again on restart).
-        System.setProperty(LiquidationEngine.Context.TWAP_WINDOW_MS_PROP, Long.toString(TWAP_WINDOW_MS));
         try (InProcessCluster cluster = InProcessCluster.start(PORT_BASE, testDir());
             CascadeClient client = new CascadeClient(cluster.ingressEndpoints(), clientAeronDir()))
         {
@@ -174,10 +169,6 @@ class CrashCascadeClusterTest
             }
             System.out.println("crash: wallTimeMs=" + (System.nanoTime() - startNs) / 1_000_000 + " digest=" + digest);
         }
-        finally
-        {
-            System.clearProperty(LiquidationEngine.Context.TWAP_WINDOW_MS_PROP);
-        }
     }
 
     private void setUpMarket(final CascadeClient client)
@@ -194,6 +185,26 @@ class CrashCascadeClusterTest
             .lotSizeMicros(1_000)
             .tickValue(TICK_VALUE)
             .symbol("BTC-PERP")
+            .encodedLength());
+        // A pool takes over only while the mark is within 5% of its time-weighted average. Averaged over the
+        // default 5 minutes, that average lags a 30% crash in two seconds far longer than a test runs, so the
+        // operator has it averaged over 3 s: the pool waits out the crash itself and acts once the mark has settled.
+        // Every other parameter is its default.
+        client.send(OPERATOR, next(OPERATOR), (b, h, seq) -> new LiquidationParametersCommandEncoder()
+            .wrapAndApplyHeader(b, 0, h)
+            .senderId(OPERATOR)
+            .sequence(seq)
+            .roundIntervalMs(100)
+            .minSliceNotional(1_000 * USD)
+            .slicePpm(100_000)
+            .targetPpm(1_020_000)
+            .feePpm(5_000)
+            .auctionSteps(5)
+            .auctionStepMs(20)
+            .poolLossCapPpm(200_000)
+            .bandPpm(50_000)
+            .twapWindowMs(TWAP_WINDOW_MS)
+            .redemptionNoticeMs(24L * 3600 * 1000)
             .encodedLength());
         priceTick(client, START_PRICE_TICKS);
         client.awaitAllAcknowledged(AWAIT);
@@ -371,34 +382,37 @@ class CrashCascadeClusterTest
     }
 
     /**
-     * Pumps the client (so the BLPs keep bidding) until the cascade has run its course: nothing new on the event
-     * stream for a while after the last tick.
+     * Pumps the client (so the BLPs keep bidding) until the cascade has run its course: every liquidation started has
+     * ended (a takeover held by the price band publishes nothing while it waits, so silence alone is not enough) and
+     * nothing new has been published for a while.
      *
-     * @return ms from the last tick until the stream went quiet.
+     * @return ms from the last tick until the last event.
      */
     private long awaitSettled(final CascadeClient client)
     {
         final long startNs = System.nanoTime();
         final long deadlineNs = startNs + TimeUnit.SECONDS.toNanos(45);
         long lastEvents = -1;
-        long quietSinceNs = System.nanoTime();
         long lastChangeNs = startNs;
         while (System.nanoTime() - deadlineNs < 0)
         {
             client.idleFor(Duration.ofMillis(100));
             final long events = client.eventsReceived();
+            final long open = client.count(LiquidationStartedDecoder.TEMPLATE_ID) -
+                client.count(LiquidationEndedDecoder.TEMPLATE_ID);
             if (events != lastEvents)
             {
                 lastEvents = events;
-                quietSinceNs = System.nanoTime();
-                lastChangeNs = quietSinceNs;
+                lastChangeNs = System.nanoTime();
             }
-            else if (System.nanoTime() - quietSinceNs > TimeUnit.MILLISECONDS.toNanos(1500))
+            else if (0 == open && System.nanoTime() - lastChangeNs > TimeUnit.MILLISECONDS.toNanos(1000))
             {
                 return (lastChangeNs - startNs) / 1_000_000;
             }
         }
-        throw new IllegalStateException("the cascade did not settle within 45 s");
+        throw new IllegalStateException("the cascade did not settle within 45 s: " +
+            (client.count(LiquidationStartedDecoder.TEMPLATE_ID) - client.count(LiquidationEndedDecoder.TEMPLATE_ID)) +
+            " liquidations still open");
     }
 
     private long sumEquity(final CascadeClient client)

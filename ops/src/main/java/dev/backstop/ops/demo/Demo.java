@@ -77,7 +77,6 @@ public final class Demo
         final Map<String, String> gatewayOverrides = new LinkedHashMap<>();
         if (Scenario.CRASH == ctx.scenario)
         {
-            CrashScenario.NODE_PARAMETERS.forEach(clusterCtx::nodeOverride);
             // the BLP is enrolled for this run only: a demo credential, like the others in gateway.properties
             gatewayOverrides.put(
                 "backstop.gateway.sender." + CrashScenario.BLP_ID + ".role", SenderRole.BLP.name());
