@@ -326,9 +326,9 @@ class CrashCascadeClusterTest
     }
 
     /**
-     * The BLPs' policy, deterministic so that the test sees both outcomes of an auction: BLP 301 bids at the
-     * second step on every third auction; BLPs 302 and 303 bid the same price at the third step on the next third
-     * (filled pro rata to their remaining capacity); nobody bids on the last third, which goes to the pool.
+     * The BLPs' policy, deterministic so that the test sees both outcomes of an auction: BLP 301 bids the price of
+     * step 2 (step 0 is the mark) on every third auction; BLPs 302 and 303 bid the same price at step 3 on the next
+     * third (filled pro rata to their remaining capacity); nobody bids on the last third, which goes to the pool.
      */
     private static void bid(
         final CascadeClient client,
@@ -537,7 +537,6 @@ class CrashCascadeClusterTest
         private final BackoffIdleStrategy idleStrategy = new BackoffIdleStrategy(
             10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(200));
         private final Map<String, byte[]> pending = new LinkedHashMap<>();
-        private final Map<String, ResultCode> results = new HashMap<>();
         private final List<String> refusals = new ArrayList<>();
         private final Map<String, LedgerFigures> ledgers = new HashMap<>();
         private final Map<Integer, Long> eventCounts = new HashMap<>();
@@ -612,11 +611,6 @@ class CrashCascadeClusterTest
         List<String> refusals()
         {
             return refusals;
-        }
-
-        ResultCode result(final long senderId, final long sequence)
-        {
-            return results.get(key(senderId, sequence));
         }
 
         Long equity(final long senderId, final long sequence)
@@ -785,7 +779,6 @@ class CrashCascadeClusterTest
             }
             pending.remove(key);
             lastProgressNs = System.nanoTime();
-            results.put(key, code);
             if (ResultCode.ACCEPTED != code)
             {
                 refusals.add(key + " " + code + " " + reason);
