@@ -297,7 +297,8 @@ public final class ClearingHouse
 
     /**
      * Withdraws cash collateral. Never takes the account's cash below zero nor its equity below initial margin plus
-     * the margin reserved by its open orders; nothing leaves an account in liquidation or bankrupt.
+     * the margin reserved by its open orders; nothing leaves an account in liquidation or bankrupt, nor a backstop
+     * pool's account ({@link Outcome#NOT_AUTHORISED}: its cash leaves only through redemptions).
      *
      * @return the outcome.
      */
@@ -316,6 +317,11 @@ public final class ClearingHouse
         if (null == account)
         {
             return complete(Outcome.UNKNOWN_ACCOUNT);
+        }
+        if (account.role() == AccountRole.BACKSTOP_POOL)
+        {
+            // A pool's cash belongs to its share holders: it leaves only through redemptions, at NAV.
+            return complete(Outcome.NOT_AUTHORISED);
         }
         if (inLiquidation(account))
         {

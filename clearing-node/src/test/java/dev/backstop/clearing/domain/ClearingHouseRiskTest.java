@@ -464,6 +464,9 @@ class ClearingHouseRiskTest
         assertEquals(new RiskStateChanged(events.size(), CAROL, RiskState.LIQUIDATION, RiskState.BANKRUPT,
             10_500_000, 10_400_000, 5_200_000, RiskCause.TAKEOVER), events.last());
         assertEquals(AccountRole.BACKSTOP_POOL, house.account(HEDGER).role());
+        // A pool's cash leaves only through redemptions.
+        refused(Outcome.NOT_AUTHORISED, CommandType.WITHDRAW, MEMBER,
+            () -> house.withdraw(MEMBER, next(MEMBER), HEDGER, 1));
         assertEquals(123, house.openDeficits());
         assertEquals(List.of(HEDGER), holders(BTC).subList(2, 3));
     }
