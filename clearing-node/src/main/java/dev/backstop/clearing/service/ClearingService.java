@@ -809,7 +809,10 @@ public final class ClearingService implements ClusteredService
             .equity(clearingHouse.equity(account))
             .initialMargin(clearingHouse.initialMargin(account))
             .maintenanceMargin(clearingHouse.maintenanceMargin(account))
-            .withdrawable(clearingHouse.withdrawable(account));
+            .withdrawable(clearingHouse.withdrawable(account))
+            .reservedMargin(account.reservedMargin())
+            .riskState(dev.backstop.sbe.cluster.RiskState.get((short)account.riskState().code()))
+            .marginMethod(dev.backstop.sbe.cluster.MarginMethod.get((short)account.marginMethod().code()));
 
         final int positionCount = Math.min(account.positionCount(), MAX_POSITIONS_IN_RESULT);
         final AccountStateResultEncoder.PositionsEncoder positions = accountStateResult.positionsCount(positionCount);
