@@ -257,7 +257,12 @@ final class GatewayEndToEndIT
         assertTrue(badBrackets.isGatewayRefusal());
 
         assertAccepted(exchange.submitOrder(9_001, INSTRUMENT, BUYER, Side.BUY, 50_000, 1));
+        final AccountState withOrder = member200.queryAccount(BUYER);
+        assertTrue(withOrder.reservedMargin() > 0, "the open order reserves initial margin");
+        assertEquals(dev.backstop.sbe.exchange.RiskState.NORMAL, withOrder.riskState());
+        assertEquals(MarginMethod.LINEAR, withOrder.marginMethod());
         assertAccepted(exchange.cancelOrder(9_001));
+        assertEquals(0, member200.queryAccount(BUYER).reservedMargin());
         assertEquals(ResultCode.UNKNOWN_ORDER, exchange.cancelOrder(9_001).resultCode());
         awaitEvents("the order's reservation and its release",
             () -> eventLines.stream().anyMatch((line) -> line.contains("\"type\":\"OrderCancelled\"")) &&

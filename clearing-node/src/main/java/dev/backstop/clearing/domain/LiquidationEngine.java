@@ -231,17 +231,20 @@ public final class LiquidationEngine implements LiquidationHooks
 
     private static final class Liquidation
     {
-        final long accountId;
-        final long startedMs;
-        final LiquidationCause cause;
+        long accountId;
+        long startedMs;
+        LiquidationCause cause;
         long auctionId;
         LiquidationCause heldCause;
 
-        Liquidation(final long accountId, final long startedMs, final LiquidationCause cause)
+        Liquidation set(final long accountId, final long startedMs, final LiquidationCause cause)
         {
             this.accountId = accountId;
             this.startedMs = startedMs;
             this.cause = cause;
+            auctionId = 0;
+            heldCause = null;
+            return this;
         }
     }
 
@@ -279,6 +282,8 @@ public final class LiquidationEngine implements LiquidationHooks
     private long nextRoundMs = Long.MAX_VALUE;
     private long redemptionRetryAtMs = Long.MIN_VALUE;
 
+    private final ArrayList<Liquidation> freeLiquidations = new ArrayList<>();
+    private final ArrayList<Auction> freeAuctions = new ArrayList<>();
     private final AuctionFills fills = new AuctionFills(8);
     private final RedemptionPayouts payouts = new RedemptionPayouts(8);
     private long[] positionMms = new long[8];
@@ -341,7 +346,7 @@ public final class LiquidationEngine implements LiquidationHooks
         {
             return;
         }
-        final Liquidation liquidation = new Liquidation(accountId, nowMs, LiquidationCause.BELOW_MAINTENANCE);
+        final Liquidation liquidation = newLiquidation().set(accountId, nowMs, LiquidationCause.BELOW_MAINTENANCE);
         liquidations.add(-liquidationIndex(accountId) - 1, liquidation);
         book.markLiquidating(accountId);
         events.onLiquidationStarted(
@@ -862,12 +867,13 @@ public final class LiquidationEngine implements LiquidationHooks
         final long bankruptcyTicks = BankruptcyPrice.bankruptcyPriceTicks(
             markTicks, signedLots, share, instrument.tickValue());
 
-        final Auction auction = new Auction();
+        final Auction auction = newAuction();
         final Outcome opened = auction.auction.open(
             nextAuctionId, account.accountId(), instrument.instrumentId(), signedLots, markTicks, bankruptcyTicks,
             instrument.tickValue(), nowMs, ctx.auctionSteps, ctx.auctionStepMs);
         if (Outcome.ACCEPTED != opened)
         {
+            freeAuctions.add(auction);
             return;
         }
         nextAuctionId++;
@@ -895,6 +901,7 @@ public final class LiquidationEngine implements LiquidationHooks
                 book.nextEventSequence(), auction.auctionId(), liquidation.accountId, auction.auction.filledLots(),
                 auction.auction.remainingLots(), LiquidationCause.AUCTION_CANCELLED);
         }
+        freeAuctions.add(auction);
     }
 
     private void endFlat(final Liquidation liquidation, final MarginAccount account)
@@ -915,7 +922,7 @@ public final class LiquidationEngine implements LiquidationHooks
 
     private void end(final Liquidation liquidation, final long equity, final long mm, final LiquidationCause cause)
     {
-        liquidations.remove(liquidationIndex(liquidation.accountId));
+        freeLiquidations.add(liquidations.remove(liquidationIndex(liquidation.accountId)));
         events.onLiquidationEnded(book.nextEventSequence(), liquidation.accountId, equity, mm, cause);
         if (LiquidationCause.BANKRUPT == cause)
         {
@@ -991,6 +998,7 @@ public final class LiquidationEngine implements LiquidationHooks
             events.onAuctionEnded(
                 book.nextEventSequence(), auction.auctionId(), auction.defaulterAccountId(), auction.filledLots(),
                 0, 0 == auction.remainingLots() ? LiquidationCause.AUCTION_FILLED : LiquidationCause.POSITION_CHANGED);
+            freeAuctions.add(wrapper);
             return true;
         }
         wrapper.awaitingPool = true;
@@ -1091,6 +1099,7 @@ public final class LiquidationEngine implements LiquidationHooks
         {
             auctions.remove(auctionIndex(wrapper.auctionId()));
             liquidation.auctionId = 0;
+            freeAuctions.add(wrapper);
             return true;
         }
         return false;
@@ -1384,7 +1393,7 @@ public final class LiquidationEngine implements LiquidationHooks
             final long accountId, final long startedMs, final int causeCode, final long auctionId,
             final int heldCauseCode)
         {
-            final Liquidation l = new Liquidation(accountId, startedMs, LiquidationCause.fromCode(causeCode));
+            final Liquidation l = newLiquidation().set(accountId, startedMs, LiquidationCause.fromCode(causeCode));
             l.auctionId = auctionId;
             l.heldCause = LiquidationCause.fromCode(heldCauseCode);
             liquidations.add(-liquidationIndex(accountId) - 1, l);
@@ -1406,7 +1415,7 @@ public final class LiquidationEngine implements LiquidationHooks
             final boolean open,
             final boolean awaitingPool)
         {
-            final Auction wrapper = new Auction();
+            final Auction wrapper = newAuction();
             wrapper.auction.restore(
                 auctionId, accountId, instrumentId, sliceLotsSigned, remainingLots, markTicks, bankruptcyTicks,
                 tickValue, startMs, steps, stepIntervalMs, nextStep, open);
@@ -1498,6 +1507,21 @@ public final class LiquidationEngine implements LiquidationHooks
         }
         positionMmTotal = total;
         return count;
+    }
+
+    /**
+     * Liquidations and auctions are recycled so that a default, however long, allocates nothing once warm.
+     */
+    private Liquidation newLiquidation()
+    {
+        return freeLiquidations.isEmpty() ? new Liquidation() : freeLiquidations.remove(freeLiquidations.size() - 1);
+    }
+
+    private Auction newAuction()
+    {
+        final Auction auction = freeAuctions.isEmpty() ? new Auction() : freeAuctions.remove(freeAuctions.size() - 1);
+        auction.awaitingPool = false;
+        return auction;
     }
 
     private void addDeficit(final long accountId, final long deficit)

@@ -65,8 +65,15 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The clearing house as an Aeron Cluster state machine: a thin adapter that decodes cluster-protocol commands
- * (schema 102) into calls on {@link ClearingHouse}, sends each result back to the session that sent the command,
- * broadcasts the clearing house's events (schema 103) to every session, and writes and loads snapshots (schema 104).
+ * (schema 102) into calls on {@link ClearingHouse} and its {@link LiquidationEngine}, sends each result back to the
+ * session that sent the command, broadcasts the clearing house's events (schema 103) to every session, and writes
+ * and loads snapshots (schema 104).
+ * <p>
+ * Time-driven work (liquidation rounds, auction steps, released margin-rate cuts, pool redemptions) runs on one
+ * cluster timer: before every message and timer the clearing house's clock moves to the log's timestamp, and after
+ * each the timer is kept on {@link ClearingHouse#nextDeadlineMs()} (scheduled, moved or cancelled only when that
+ * deadline changed). The deadline it is scheduled for is part of the snapshot, so a restarted member makes the same
+ * scheduling decisions as one that never stopped; the consensus module restores the timer itself.
  * <p>
  * The same code runs on every member and must reach the same state from the same log (DESIGN.md section 7): time is
  * the log's timestamp, there are no threads or I/O, and nothing depends on the member's role (a follower's
@@ -802,7 +809,10 @@ public final class ClearingService implements ClusteredService
             .equity(clearingHouse.equity(account))
             .initialMargin(clearingHouse.initialMargin(account))
             .maintenanceMargin(clearingHouse.maintenanceMargin(account))
-            .withdrawable(clearingHouse.withdrawable(account));
+            .withdrawable(clearingHouse.withdrawable(account))
+            .reservedMargin(account.reservedMargin())
+            .riskState(dev.backstop.sbe.cluster.RiskState.get((short)account.riskState().code()))
+            .marginMethod(dev.backstop.sbe.cluster.MarginMethod.get((short)account.marginMethod().code()));
 
         final int positionCount = Math.min(account.positionCount(), MAX_POSITIONS_IN_RESULT);
         final AccountStateResultEncoder.PositionsEncoder positions = accountStateResult.positionsCount(positionCount);

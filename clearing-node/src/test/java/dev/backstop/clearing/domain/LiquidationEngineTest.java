@@ -451,6 +451,81 @@ final class LiquidationEngineTest
         assertArrayEquals(digest(house), digest(copy));
     }
 
+    @Test
+    void aThirtyPercentCrashOverHundredsOfLeveragedAccountsCascadesAndSettles()
+    {
+        setUp(new LiquidationEngine.Context());
+        openWith(B1, 5_000_000);
+        openWith(B2, 5_000_000);
+        ok(house.registerBlp(OPERATOR, ++operatorSequence, B1, 3_000_000 * USD));
+        ok(house.registerBlp(OPERATOR, ++operatorSequence, B2, 1_000_000 * USD));
+        fundPool(P1, 20_000_000);
+        house.advanceTime(1);
+        ok(house.deposit(MEMBER, ++memberSequence, C, 20_000_000 * USD));
+        // 300 longs from 3.4x to 10x leverage, all against C.
+        for (int i = 0; i < 300; i++)
+        {
+            final long accountId = 1_000 + i;
+            openWith(accountId, 10_000 + 200L * i);
+            trade(accountId, C, 1000, 100);
+        }
+        // Let the mark's average settle at 1000 before the crash.
+        tick(400_000, 1000);
+
+        final long[] crash = {960, 910, 850, 790, 740, 700};
+        int bidFrom = 0;
+        long nowMs = 400_000;
+        for (final long price : crash)
+        {
+            nowMs += 500;
+            tick(nowMs, price);
+            bidFrom = runWithBids(nowMs + 499, bidFrom);
+        }
+        bidFrom = runWithBids(nowMs + 600_000, bidFrom);
+
+        assertTrue(events.ofType(LiquidationStarted.class).size() >= 100);
+        assertFalse(events.ofType(AuctionFill.class).isEmpty());
+        assertFalse(events.ofType(PoolTakeover.class).isEmpty());
+        assertEquals(0, engine.liquidationCount(), "every liquidation ended once the band caught up");
+        for (final long accountId : house.sortedAccountIds())
+        {
+            final MarginAccount account = house.account(accountId);
+            if (account.positionCount() > 0)
+            {
+                assertTrue(house.equity(account) >= house.maintenanceMargin(account), "account " + accountId);
+            }
+        }
+        assertTrue(house.insuranceFund() > 0);
+        assertEquals(0, house.conservationError());
+        final ClearingHouse copy = SnapshotLoader.copyOf(house, new RecordingEvents(house.eventSequence() + 1));
+        assertArrayEquals(digest(house), digest(copy));
+    }
+
+    /**
+     * Runs the deadlines to {@code toMs}; after each, both BLPs bid for every new slice halfway between the mark and
+     * the bankruptcy price, for the whole slice.
+     */
+    private int runWithBids(final long toMs, final int fromIndex)
+    {
+        int seen = fromIndex;
+        while (house.nextDeadlineMs() <= toMs)
+        {
+            final long deadline = house.nextDeadlineMs();
+            house.onDeadline(deadline);
+            assertEquals(0, house.conservationError());
+            final List<SliceOffered> offers = events.ofType(SliceOffered.class);
+            for (; seen < offers.size(); seen++)
+            {
+                final SliceOffered offer = offers.get(seen);
+                final long price = (offer.markTicks() + offer.bankruptcyTicks()) / 2;
+                house.submitAuctionBid(MEMBER, ++memberSequence, offer.auctionId(), B1, price, Math.abs(offer.lots()));
+                house.submitAuctionBid(MEMBER, ++memberSequence, offer.auctionId(), B2, price, Math.abs(offer.lots()));
+            }
+        }
+        house.advanceTime(toMs);
+        return seen;
+    }
+
     // ------------------------------------------------------------------------------------------------ helpers
 
     static byte[] digest(final ClearingHouse house)
@@ -496,7 +571,7 @@ final class LiquidationEngineTest
         ok(house.createPool(OPERATOR, ++operatorSequence, poolAccountId, 7));
         if (null == house.account(D))
         {
-            openWith(D, 1_000_000);
+            openWith(D, 100_000_000);
         }
         ok(house.poolDeposit(MEMBER, ++memberSequence, poolAccountId, D, dollars * USD));
     }

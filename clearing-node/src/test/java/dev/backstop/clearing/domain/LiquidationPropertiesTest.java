@@ -12,8 +12,10 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.RandomDistribution;
+import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.statistics.Statistics;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * and every deadline: money conserved to the micro-unit (trade fees, liquidation fees and the insurance fund
  * included), no account with positions below maintenance margin unless it is in liquidation, no takeover by a pool
  * past its loss cap, no auction filling more than its slice, and a snapshot copy with the same digest as the
- * original (which then goes on exactly like it).
+ * original. A copy restored at a random step then goes on exactly like the original: same events, same digest.
  */
 class LiquidationPropertiesTest
 {
@@ -56,12 +58,31 @@ class LiquidationPropertiesTest
     }
 
     @Property(tries = 60, edgeCases = EdgeCasesMode.NONE)
-    void invariantsHoldAfterEveryCommandAndDeadline(@ForAll("paths") final List<Step> steps)
+    void invariantsHoldAfterEveryCommandAndDeadline(
+        @ForAll("paths") final List<Step> steps, @ForAll @IntRange(min = 0, max = 1_000) final int cutDraw)
     {
         final Driver driver = new Driver();
-        for (final Step step : steps)
+        final int cut = cutDraw % (steps.size() + 1);
+        Driver copy = null;
+        int eventsAtCut = 0;
+        for (int i = 0; i < steps.size(); i++)
         {
-            driver.apply(step);
+            if (i == cut)
+            {
+                copy = new Driver(driver);
+                eventsAtCut = driver.events.size();
+            }
+            driver.apply(steps.get(i));
+            if (null != copy)
+            {
+                copy.apply(steps.get(i));
+            }
+        }
+        if (null != copy)
+        {
+            // Restored from a snapshot, the copy went on exactly like the original: same events, same state.
+            assertEquals(driver.events.since(eventsAtCut), copy.events.events);
+            assertArrayEquals(LiquidationEngineTest.digest(driver.house), LiquidationEngineTest.digest(copy.house));
         }
         Statistics.label("liquidations").collect(driver.events.ofType(RecordingEvents.LiquidationStarted.class).size() > 0);
         Statistics.label("auction fills").collect(!driver.events.ofType(AuctionFill.class).isEmpty());
@@ -70,10 +91,10 @@ class LiquidationPropertiesTest
 
     static final class Driver
     {
-        final RecordingEvents events = new RecordingEvents();
-        final ClearingHouse house = new ClearingHouse(events);
-        final LiquidationEngine engine = new LiquidationEngine(
-            house, new LiquidationEngine.Context().redemptionNoticeMs(2_000).bandPpm(100_000));
+        final RecordingEvents events;
+        final ClearingHouse house;
+        final LiquidationEngine engine;
+        final List<SliceOffered> offers = new ArrayList<>();
         final Map<Long, Long> sliceLots = new HashMap<>();
         final Map<Long, Long> filledLots = new HashMap<>();
         long operatorSequence;
@@ -84,8 +105,31 @@ class LiquidationPropertiesTest
         long price = 1_000;
         int checkedEvents;
 
+        /**
+         * A copy of another driver's clearing house through its snapshot records, with the driver's own counters.
+         */
+        Driver(final Driver source)
+        {
+            events = new RecordingEvents(source.house.eventSequence() + 1);
+            house = SnapshotLoader.copyOf(source.house, events);
+            engine = house.liquidationEngine();
+            offers.addAll(source.offers);
+            sliceLots.putAll(source.sliceLots);
+            filledLots.putAll(source.filledLots);
+            operatorSequence = source.operatorSequence;
+            exchangeSequence = source.exchangeSequence;
+            memberSequence = source.memberSequence;
+            venueTradeId = source.venueTradeId;
+            nowMs = source.nowMs;
+            price = source.price;
+        }
+
         Driver()
         {
+            events = new RecordingEvents();
+            house = new ClearingHouse(events);
+            engine = new LiquidationEngine(
+                house, new LiquidationEngine.Context().redemptionNoticeMs(2_000).bandPpm(50_000));
             ok(house.listInstrument(OPERATOR, ++operatorSequence, BTC, "BTC-PERP", 100_000, 50_000, 200, 1, 1, USD));
             ok(house.applyPriceTick(EXCHANGE, ++exchangeSequence, BTC, 1, price));
             for (int i = 0; i < TRADERS; i++)
@@ -153,7 +197,6 @@ class LiquidationPropertiesTest
 
         private void bid(final Step step)
         {
-            final List<SliceOffered> offers = events.ofType(SliceOffered.class);
             if (offers.isEmpty())
             {
                 return;
@@ -221,6 +264,7 @@ class LiquidationPropertiesTest
                 if (event instanceof SliceOffered offer)
                 {
                     sliceLots.put(offer.auctionId(), Math.abs(offer.lots()));
+                    offers.add(offer);
                 }
                 else if (event instanceof AuctionFill fill)
                 {

@@ -295,6 +295,9 @@ class ClearingServiceTest
         assertEquals(4, state.sequence());
         assertEquals(11, state.accountId());
         assertEquals(service.clearingHouse().account(11).cash(), state.cash());
+        assertEquals(0, state.reservedMargin());
+        assertEquals(dev.backstop.sbe.cluster.RiskState.NORMAL, state.riskState());
+        assertEquals(MarginMethod.LINEAR, state.marginMethod());
         final AccountStateResultDecoder.PositionsDecoder positions = state.positions();
         assertEquals(1, positions.count());
         positions.next();

@@ -1,5 +1,8 @@
 package dev.backstop.gateway.client;
 
+import dev.backstop.sbe.exchange.MarginMethod;
+import dev.backstop.sbe.exchange.RiskState;
+
 import java.util.List;
 
 /**
@@ -14,6 +17,9 @@ import java.util.List;
  * @param initialMargin     initial margin requirement.
  * @param maintenanceMargin maintenance margin requirement.
  * @param withdrawable      cash that may be withdrawn now.
+ * @param reservedMargin    initial margin reserved for the account's open orders.
+ * @param riskState         normal, margin call, liquidation or bankrupt.
+ * @param marginMethod      brackets (LINEAR) or the scenario grid (PORTFOLIO).
  * @param positions         open positions, by instrument id.
  */
 public record AccountState(
@@ -25,6 +31,9 @@ public record AccountState(
     long initialMargin,
     long maintenanceMargin,
     long withdrawable,
+    long reservedMargin,
+    RiskState riskState,
+    MarginMethod marginMethod,
     List<Position> positions)
 {
     /**

@@ -1157,7 +1157,7 @@ public final class ExchangeClient implements AutoCloseable
                 }
                 keep(new AccountState(decoder.sequence(), decoder.accountId(), decoder.memberId(), decoder.cash(),
                     decoder.equity(), decoder.initialMargin(), decoder.maintenanceMargin(), decoder.withdrawable(),
-                    List.copyOf(positions)));
+                    decoder.reservedMargin(), decoder.riskState(), decoder.marginMethod(), List.copyOf(positions)));
                 break;
             }
 

@@ -470,7 +470,10 @@ public final class IngressAdapter implements IngressHandler, AutoCloseable
             .equity(result.equity())
             .initialMargin(result.initialMargin())
             .maintenanceMargin(result.maintenanceMargin())
-            .withdrawable(result.withdrawable());
+            .withdrawable(result.withdrawable())
+            .reservedMargin(result.reservedMargin())
+            .riskState(dev.backstop.sbe.exchange.RiskState.get(result.riskStateRaw()))
+            .marginMethod(dev.backstop.sbe.exchange.MarginMethod.get(result.marginMethodRaw()));
         final AccountStateResponseEncoder.PositionsEncoder positions = accountStateResponse.positionsCount(count);
         for (final AccountStateResultDecoder.PositionsDecoder position : result.positions())
         {
