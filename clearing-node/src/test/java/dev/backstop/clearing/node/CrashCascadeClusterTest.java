@@ -28,6 +28,7 @@ import dev.backstop.sbe.cluster.LedgerResultDecoder;
 import dev.backstop.sbe.cluster.MessageHeaderDecoder;
 import dev.backstop.sbe.cluster.MessageHeaderEncoder;
 import dev.backstop.sbe.cluster.ResultCode;
+import dev.backstop.sbe.cluster.RiskState;
 import io.aeron.Publication;
 import io.aeron.cluster.client.AeronCluster;
 import io.aeron.cluster.client.EgressListener;
@@ -443,12 +444,19 @@ class CrashCascadeClusterTest
         }
         client.awaitAllAcknowledged(AWAIT);
         long total = 0;
+        int bankrupt = 0;
         for (final long accountId : accounts)
         {
-            final Long equity = client.equity(OPERATOR, querySequences.get(accountId));
-            assertNotNull(equity, "account " + accountId + " answered");
-            total += equity;
+            final CascadeClient.AccountView account = client.account(OPERATOR, querySequences.get(accountId));
+            assertNotNull(account, "account " + accountId + " answered");
+            total += account.equity();
+            // once the cascade has settled no account is left below maintenance margin unless it is bankrupt
+            assertTrue(RiskState.LIQUIDATION != account.riskState(), "account " + accountId + " still liquidating");
+            assertTrue(account.equity() >= account.maintenanceMargin() || RiskState.BANKRUPT == account.riskState(),
+                () -> "account " + accountId + " below maintenance margin and not bankrupt: " + account);
+            bankrupt += RiskState.BANKRUPT == account.riskState() ? 1 : 0;
         }
+        System.out.println("crash: bankruptAccounts=" + bankrupt);
         return total;
     }
 
@@ -516,6 +524,10 @@ class CrashCascadeClusterTest
             int write(MutableDirectBuffer buffer, MessageHeaderEncoder header, long sequence);
         }
 
+        record AccountView(long equity, long maintenanceMargin, RiskState riskState)
+        {
+        }
+
         record LedgerFigures(long netDeposits, long totalCash, long totalUnrealisedPnl, long feeAccount,
             long insuranceFund, long openDeficits, long accountCount, long eventSequence)
         {
@@ -533,7 +545,7 @@ class CrashCascadeClusterTest
         private final CommandResultDecoder commandResult = new CommandResultDecoder();
         private final LedgerResultDecoder ledgerResult = new LedgerResultDecoder();
         private final AccountStateResultDecoder accountStateResult = new AccountStateResultDecoder();
-        private final Map<String, Long> equities = new HashMap<>();
+        private final Map<String, AccountView> accounts = new HashMap<>();
         private final BackoffIdleStrategy idleStrategy = new BackoffIdleStrategy(
             10, 20, TimeUnit.MICROSECONDS.toNanos(1), TimeUnit.MICROSECONDS.toNanos(200));
         private final Map<String, byte[]> pending = new LinkedHashMap<>();
@@ -613,9 +625,9 @@ class CrashCascadeClusterTest
             return refusals;
         }
 
-        Long equity(final long senderId, final long sequence)
+        AccountView account(final long senderId, final long sequence)
         {
-            return equities.get(key(senderId, sequence));
+            return accounts.get(key(senderId, sequence));
         }
 
         long lastEventSequence()
@@ -840,7 +852,9 @@ class CrashCascadeClusterTest
                     accountStateResult.wrap(buffer, bodyOffset, headerDecoder.blockLength(), headerDecoder.version());
                     final long senderId = accountStateResult.senderId();
                     final long sequence = accountStateResult.sequence();
-                    equities.put(key(senderId, sequence), accountStateResult.equity());
+                    accounts.put(key(senderId, sequence), new AccountView(
+                        accountStateResult.equity(), accountStateResult.maintenanceMargin(),
+                        accountStateResult.riskState()));
                     acknowledge(senderId, sequence, ResultCode.ACCEPTED, "");
                 }
             }

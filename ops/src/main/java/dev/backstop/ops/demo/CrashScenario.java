@@ -12,6 +12,7 @@ import dev.backstop.sbe.events.PoolTakeoverDecoder;
 import dev.backstop.sbe.events.SliceOfferedDecoder;
 import dev.backstop.sbe.events.TakeoverHeldDecoder;
 import dev.backstop.sbe.exchange.ResultCode;
+import dev.backstop.sbe.exchange.RiskState;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -246,11 +247,22 @@ final class CrashScenario
         everyAccount.add(POOL_ACCOUNT);
         everyAccount.add(POOL_DEPOSITOR_ACCOUNT);
         everyAccount.add(BLP_ACCOUNT);
+        int bankrupt = 0;
         for (final long accountId : everyAccount)
         {
             final AccountState account = operator.query((c) -> c.queryAccount(accountId));
             totalEquity += account.equity();
+            bankrupt += RiskState.BANKRUPT == account.riskState() ? 1 : 0;
+            // settled: no account is left below maintenance margin unless it is bankrupt (an open deficit)
+            if (RiskState.LIQUIDATION == account.riskState() ||
+                (account.equity() < account.maintenanceMargin() && RiskState.BANKRUPT != account.riskState()))
+            {
+                summary.problems.add("account " + accountId + " is " + account.riskState() + " with equity " +
+                    account.equity() + " against maintenance margin " + account.maintenanceMargin());
+            }
         }
+        narrator.step(bankrupt + " of " + everyAccount.size() + " accounts bankrupt (open deficits); every other " +
+            "account is at or above maintenance margin");
         final AccountState pool = operator.query((c) -> c.queryAccount(POOL_ACCOUNT));
         final AccountState blp = operator.query((c) -> c.queryAccount(BLP_ACCOUNT));
         summary.poolEquity = pool.equity();
