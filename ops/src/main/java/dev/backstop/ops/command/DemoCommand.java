@@ -57,7 +57,8 @@ public final class DemoCommand implements Callable<Integer>
     String gatewayHeap;
 
     @Option(names = "--kill-leader", negatable = true, defaultValue = "true", fallbackValue = "true",
-        description = "SIGKILL the leader half way through (default ${DEFAULT-VALUE}; --no-kill-leader to skip).")
+        description = "SIGKILL the leader half way through the default scenario (default ${DEFAULT-VALUE}; "
+            + "--no-kill-leader to skip).")
     boolean killLeader;
 
     @Option(names = "--scenario", paramLabel = "NAME", defaultValue = "default",

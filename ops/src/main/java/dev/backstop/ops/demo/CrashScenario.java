@@ -27,8 +27,9 @@ import java.util.function.Function;
  * and bids on some ({@link BlpBidder}); what no auction fills, and every account too deep under water to slice, the
  * backstop pool takes over; fees and the CCP's share of takeover discounts go to the insurance fund.
  * <p>
- * When the cascade has settled (no event for a while), every account and the ledger are read back and money must be
- * conserved to the micro-unit, the insurance fund and the pool counted like everyone else.
+ * When the cascade has settled (every liquidation ended, then no event for a while), every account and the ledger are
+ * read back: money must be conserved to the micro-unit, the insurance fund and the pool counted like everyone else,
+ * and no account may be left below maintenance margin unless it is bankrupt.
  */
 final class CrashScenario
 {
@@ -41,11 +42,12 @@ final class CrashScenario
      */
     static final String BLP_DEMO_SECRET = "demo-blp-300-secret";
 
-    static final long MEMBER_POOL = DemoScenario.MEMBER_A;
     /**
      * The takeover band's averaging window in the crash run (the default is 5 minutes).
      */
     static final long TWAP_WINDOW_MS = 3_000;
+
+    static final long MEMBER_POOL = DemoScenario.MEMBER_A;
     static final long POOL_ACCOUNT = 9_001;
     static final long POOL_DEPOSITOR_ACCOUNT = 9_002;
     static final long BLP_ACCOUNT = 9_101;
