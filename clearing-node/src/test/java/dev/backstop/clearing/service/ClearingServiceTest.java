@@ -383,7 +383,10 @@ class ClearingServiceTest
             (com.sun.management.ThreadMXBean)java.lang.management.ManagementFactory.getThreadMXBean();
         long sequence = 3;
         long allocated = 0;
-        for (int round = 0; round < 2; round++)
+        // Measure the last round only: until C2 has compiled the path (later on a loaded machine), the interpreter
+        // allocates objects that escape analysis removes once compiled.
+        final int rounds = 4;
+        for (int round = 0; round < rounds; round++)
         {
             final long before = threads.getCurrentThreadAllocatedBytes();
             for (int i = 0; i < 20_000; i++)
@@ -401,7 +404,7 @@ class ClearingServiceTest
             allocated = threads.getCurrentThreadAllocatedBytes() - before;
         }
 
-        assertEquals(2_000_000 + 40_000, service.clearingHouse().account(11).cash());
+        assertEquals(2_000_000 + rounds * 20_000, service.clearingHouse().account(11).cash());
         assertTrue(allocated < 1024, "bytes allocated by 62,000 warm messages: " + allocated);
     }
 
