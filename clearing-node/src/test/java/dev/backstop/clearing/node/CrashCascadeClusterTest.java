@@ -129,12 +129,18 @@ class CrashCascadeClusterTest
                 " deficits=" + client.count(OpenDeficitDecoder.TEMPLATE_ID) +
                 " insuranceFund=" + ledger.insuranceFund() + " openDeficits=" + ledger.openDeficits() +
                 " events=" + client.eventsReceived() + " settledAfterMs=" + settledAfterMs +
-                " refusals=" + client.refusals().size());
+                " fillsByBlp=" + client.fillsByBlp + " refusals=" + client.refusals().size());
 
             assertTrue(client.eventGaps().isEmpty(), "events in order, +1 each: " + client.eventGaps());
             assertTrue(client.lastEventSequence() >= ledger.eventSequence(), "every event reached the client");
             assertTrue(liquidations > 0, "the crash took accounts into liquidation");
             assertTrue(fills > 0, "BLPs bought slices in auctions");
+            for (int i = 0; i < BLPS.length; i++)
+            {
+                // BLPs 302 and 303 only ever bid the same price at the same step: both filled means pro rata
+                final long blpAccount = FIRST_BLP_ACCOUNT + i;
+                assertTrue(client.fillsByBlp.getOrDefault(blpAccount, 0L) > 0, "BLP account " + blpAccount + " filled");
+            }
             assertTrue(takeovers > 0, "the pool took over what no auction filled");
             assertTrue(ledger.insuranceFund() > 0, "the insurance fund received fees and takeover shares");
             assertEquals(netDeposits, ledger.netDeposits(), "every deposit applied once");
@@ -339,6 +345,12 @@ class CrashCascadeClusterTest
         final int blockLength,
         final int version)
     {
+        if (AuctionFillDecoder.TEMPLATE_ID == templateId)
+        {
+            final AuctionFillDecoder fill = new AuctionFillDecoder().wrap(buffer, bodyOffset, blockLength, version);
+            client.fillsByBlp.merge(fill.blpAccountId(), 1L, Long::sum);
+            return;
+        }
         if (SliceOfferedDecoder.TEMPLATE_ID == templateId)
         {
             final SliceOfferedDecoder offered = new SliceOfferedDecoder().wrap(buffer, bodyOffset, blockLength, version);
@@ -556,6 +568,7 @@ class CrashCascadeClusterTest
         private final ArrayDeque<CommandWriter> bids = new ArrayDeque<>();
         private final ArrayDeque<Long> bidSenders = new ArrayDeque<>();
         private final Map<Long, Long> auctionLots = new HashMap<>();
+        private final Map<Long, Long> fillsByBlp = new HashMap<>();
         private BidPolicy bidPolicy;
 
         private AeronCluster cluster;
