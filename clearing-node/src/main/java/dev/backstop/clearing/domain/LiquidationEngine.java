@@ -27,35 +27,24 @@ import java.util.Arrays;
 public final class LiquidationEngine implements LiquidationHooks
 {
     /**
-     * The engine's parameters (DESIGN.md 5.2 defaults), each overridable by a system property.
+     * The engine's parameters, starting at the DESIGN.md 5.2 defaults. They are deliberately not read from the
+     * environment: every node must start from the same state, so a change goes through the log
+     * ({@code SetLiquidationParameters}) or through this context in tests, never through a node's own flags.
      */
     public static final class Context
     {
-        public static final String ROUND_INTERVAL_MS_PROP = "backstop.liquidation.roundIntervalMs";
-        public static final String MIN_SLICE_NOTIONAL_PROP = "backstop.liquidation.minSliceNotional";
-        public static final String SLICE_PPM_PROP = "backstop.liquidation.slicePpm";
-        public static final String TARGET_PPM_PROP = "backstop.liquidation.targetPpm";
-        public static final String FEE_PPM_PROP = "backstop.liquidation.feePpm";
-        public static final String AUCTION_STEPS_PROP = "backstop.liquidation.auctionSteps";
-        public static final String AUCTION_STEP_MS_PROP = "backstop.liquidation.auctionStepMs";
-        public static final String POOL_LOSS_CAP_PPM_PROP = "backstop.pool.lossCapPpm";
-        public static final String BAND_PPM_PROP = "backstop.pool.bandPpm";
-        public static final String TWAP_WINDOW_MS_PROP = "backstop.pool.twapWindowMs";
-        public static final String REDEMPTION_NOTICE_MS_PROP = "backstop.pool.redemptionNoticeMs";
-        public static final String REDEMPTION_RETRY_MS_PROP = "backstop.pool.redemptionRetryMs";
-
-        private long roundIntervalMs = Long.getLong(ROUND_INTERVAL_MS_PROP, 100);
-        private long minSliceNotional = Long.getLong(MIN_SLICE_NOTIONAL_PROP, 1_000_000_000L);
-        private int slicePpm = Integer.getInteger(SLICE_PPM_PROP, 100_000);
-        private int targetPpm = Integer.getInteger(TARGET_PPM_PROP, 1_020_000);
-        private int feePpm = Integer.getInteger(FEE_PPM_PROP, 5_000);
-        private int auctionSteps = Integer.getInteger(AUCTION_STEPS_PROP, 5);
-        private long auctionStepMs = Long.getLong(AUCTION_STEP_MS_PROP, 20);
-        private int poolLossCapPpm = Integer.getInteger(POOL_LOSS_CAP_PPM_PROP, 200_000);
-        private int bandPpm = Integer.getInteger(BAND_PPM_PROP, 50_000);
-        private long twapWindowMs = Long.getLong(TWAP_WINDOW_MS_PROP, 300_000);
-        private long redemptionNoticeMs = Long.getLong(REDEMPTION_NOTICE_MS_PROP, 86_400_000L);
-        private long redemptionRetryMs = Long.getLong(REDEMPTION_RETRY_MS_PROP, 1_000);
+        private long roundIntervalMs = 100;
+        private long minSliceNotional = 1_000_000_000L;
+        private int slicePpm = 100_000;
+        private int targetPpm = 1_020_000;
+        private int feePpm = 5_000;
+        private int auctionSteps = 5;
+        private long auctionStepMs = 20;
+        private int poolLossCapPpm = 200_000;
+        private int bandPpm = 50_000;
+        private long twapWindowMs = 300_000;
+        private long redemptionNoticeMs = 86_400_000L;
+        private long redemptionRetryMs = 1_000;
 
         /**
          * @return this context, checked.
