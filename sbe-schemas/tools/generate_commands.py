@@ -25,7 +25,8 @@ M = [
   [('poolAccountId','int64',None),('accountId','int64','Share owner; receives the cash.'),('shares','int64',None)], None),
  ('SetOracleParameters', 'OracleParametersCommand', 50, 'Index and mark parameters of one instrument (operator role).',
   [('instrumentId','int32',None),('sourceAgeLimitMs','int64',None),('exclusionBandPpm','Ppm',None),('quorum','int32',None),
-   ('markBasis','MarkBasis',None),('emaWindowMs','int64',None)], None),
+   ('markBasis','MarkBasis',None),('emaWindowMs','int64',None),
+   ('maxSources','int32','Most price sources the instrument accepts; a tick from a further source is refused.')], None),
  ('SetMarginBrackets', 'MarginBracketsCommand', 51, 'Notional brackets of one instrument, ascending by notional cap, the last cap Long.MAX_VALUE (operator role).',
   [('instrumentId','int32',None)],
   ('brackets', 60, [('notionalCap','Money','Upper notional bound of the bracket.'),('initialMarginPpm','Ppm',None),('maintenanceMarginPpm','Ppm',None)])),
@@ -47,7 +48,9 @@ M = [
   [('roundIntervalMs','int64',None),('minSliceNotional','Money',None),('slicePpm','Ppm','Slice as a share of the position.'),
    ('targetPpm','Ppm','Target equity as a multiple of MM, ppm (1_020_000 = 1.02).'),('feePpm','Ppm',None),('auctionSteps','int32',None),
    ('auctionStepMs','int64',None),('poolLossCapPpm','Ppm',None),('bandPpm','Ppm',None),('twapWindowMs','int64',None),
-   ('redemptionNoticeMs','int64',None)], None),
+   ('redemptionNoticeMs','int64',None),
+   ('wholeAccountThresholdPpm','Ppm','Equity below this multiple of MM, ppm (666_667 = the exact 2/3 rule), sends the account to the backstop whole.'),
+   ('poolSharePpm','Ppm','Pool\'s share of a takeover\'s equity share, ppm (rounded down; the insurance fund gets the rest).')], None),
 ]
 
 def emit(cluster):

@@ -12,7 +12,7 @@ R = [
   [('nextAuctionId','long'),('nextRoundMs','long'),('redemptionRetryAtMs','long'),('roundIntervalMs','long'),
    ('minSliceNotional','long'),('slicePpm','int'),('targetPpm','int'),('feePpm','int'),('auctionSteps','int'),
    ('auctionStepMs','long'),('poolLossCapPpm','int'),('bandPpm','int'),('twapWindowMs','long'),
-   ('redemptionNoticeMs','long'),('redemptionRetryMs','long')]),
+   ('redemptionNoticeMs','long'),('redemptionRetryMs','long'),('wholeAccountThresholdPpm','int'),('poolSharePpm','int')]),
  ('LiquidationRecord', 21, 'liquidation', 'An account in liquidation.',
   [('accountId','long'),('startedMs','long'),('causeCode','int'),('auctionId','long'),('heldCauseCode','int')]),
  ('AuctionRecord', 22, 'auction', 'A liquidation auction of one slice.',

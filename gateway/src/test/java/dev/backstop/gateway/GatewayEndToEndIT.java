@@ -246,7 +246,7 @@ final class GatewayEndToEndIT
     @Order(2)
     void appliesOrdersPoolsBlpsAndRiskParametersEndToEnd()
     {
-        assertAccepted(operator.setOracleParameters(INSTRUMENT, 30_000, 50_000, 1, MarkBasis.INDEX, 60_000));
+        assertAccepted(operator.setOracleParameters(INSTRUMENT, 30_000, 50_000, 1, MarkBasis.INDEX, 60_000, 16));
         assertAccepted(operator.setMarginBrackets(INSTRUMENT, new long[]{Long.MAX_VALUE}, new int[]{100_000},
             new int[]{50_000}));
         assertAccepted(operator.setUnderlyingScenarios(INSTRUMENT, -100_000, 0, 100_000));

@@ -832,6 +832,8 @@ public final class ClearingHouse
      * @param quorum            fresh, counted sources needed for the mark to move, 1 .. max sources.
      * @param markBasisCode     {@link MarkBasis#code()}.
      * @param emaWindowMs       window of the basis EMA, 1 ms .. 1 day.
+     * @param maxSources        most sources recorded, 1 .. {@link OracleParameters#MAX_SOURCES_LIMIT}; a tick from a
+     *                          further source is refused (sources already recorded keep counting when it is lowered).
      * @return the outcome; {@link Outcome#INVALID_PARAMETER} with nothing changed when any is out of range.
      */
     public Outcome setOracleParameters(
@@ -842,7 +844,8 @@ public final class ClearingHouse
         final int exclusionBandPpm,
         final int quorum,
         final int markBasisCode,
-        final long emaWindowMs)
+        final long emaWindowMs,
+        final int maxSources)
     {
         final Outcome admission = admit(senderId, sequence, CommandType.SET_ORACLE_PARAMETERS);
         if (null != admission)
@@ -856,8 +859,7 @@ public final class ClearingHouse
         }
         final OracleParameters parameters = instrument.oracleParameters();
         final Outcome outcome = parameters.set(
-            sourceAgeLimitMs, exclusionBandPpm, quorum, MarkBasis.fromCode(markBasisCode), emaWindowMs,
-            parameters.maxSources());
+            sourceAgeLimitMs, exclusionBandPpm, quorum, MarkBasis.fromCode(markBasisCode), emaWindowMs, maxSources);
         if (outcome != Outcome.ACCEPTED)
         {
             return complete(outcome);
@@ -2616,7 +2618,9 @@ public final class ClearingHouse
         final int poolLossCapPpm,
         final int bandPpm,
         final long twapWindowMs,
-        final long redemptionNoticeMs)
+        final long redemptionNoticeMs,
+        final int wholeAccountThresholdPpm,
+        final int poolSharePpm)
     {
         final Outcome admission = admit(senderId, sequence, CommandType.SET_LIQUIDATION_PARAMETERS);
         if (null != admission)
@@ -2629,7 +2633,7 @@ public final class ClearingHouse
         }
         final Outcome outcome = liquidationEngine.setParameters(
             roundIntervalMs, minSliceNotional, slicePpm, targetPpm, feePpm, auctionSteps, auctionStepMs, poolLossCapPpm,
-            bandPpm, twapWindowMs, redemptionNoticeMs);
+            bandPpm, twapWindowMs, redemptionNoticeMs, wholeAccountThresholdPpm, poolSharePpm);
         if (Outcome.ACCEPTED == outcome)
         {
             events.onRiskParametersChanged(++eventSequence, CommandType.SET_LIQUIDATION_PARAMETERS, 0, 0);

@@ -45,6 +45,8 @@ public final class LiquidationEngine implements LiquidationHooks
         private long twapWindowMs = 300_000;
         private long redemptionNoticeMs = 86_400_000L;
         private long redemptionRetryMs = 1_000;
+        private int wholeAccountThresholdPpm = Money.TWO_THIRDS_PPM;
+        private int poolSharePpm = Money.TWO_THIRDS_PPM;
 
         /**
          * @return this context, checked.
@@ -56,7 +58,9 @@ public final class LiquidationEngine implements LiquidationHooks
                 targetPpm < Money.PPM || feePpm < 0 || feePpm > Money.PPM || auctionSteps < 2 || auctionStepMs <= 0 ||
                 poolLossCapPpm < 0 || poolLossCapPpm > Money.PPM || bandPpm < 0 || twapWindowMs <= 0 ||
                 twapWindowMs % TWAP_BUCKETS != 0 ||
-                redemptionNoticeMs < 0 || redemptionRetryMs <= 0)
+                redemptionNoticeMs < 0 || redemptionRetryMs <= 0 ||
+                wholeAccountThresholdPpm <= 0 || wholeAccountThresholdPpm > Money.PPM ||
+                poolSharePpm <= 0 || poolSharePpm > Money.PPM)
             {
                 throw new IllegalArgumentException("liquidation parameter out of range");
             }
@@ -214,6 +218,36 @@ public final class LiquidationEngine implements LiquidationHooks
         public Context redemptionRetryMs(final long value)
         {
             redemptionRetryMs = value;
+            return this;
+        }
+
+        /**
+         * @return whole-account threshold: equity below this multiple of MM, ppm, sends the account to the backstop
+         * whole ({@link Money#TWO_THIRDS_PPM}, read as exactly ⅔).
+         */
+        public int wholeAccountThresholdPpm()
+        {
+            return wholeAccountThresholdPpm;
+        }
+
+        public Context wholeAccountThresholdPpm(final int value)
+        {
+            wholeAccountThresholdPpm = value;
+            return this;
+        }
+
+        /**
+         * @return the pool's share of a takeover's equity share, ppm, rounded down; the insurance fund gets the rest
+         * ({@link Money#TWO_THIRDS_PPM}, read as exactly ⅔).
+         */
+        public int poolSharePpm()
+        {
+            return poolSharePpm;
+        }
+
+        public Context poolSharePpm(final int value)
+        {
+            poolSharePpm = value;
             return this;
         }
     }
@@ -637,14 +671,17 @@ public final class LiquidationEngine implements LiquidationHooks
         final int poolLossCapPpm,
         final int bandPpm,
         final long twapWindowMs,
-        final long redemptionNoticeMs)
+        final long redemptionNoticeMs,
+        final int wholeAccountThresholdPpm,
+        final int poolSharePpm)
     {
         try
         {
             new Context().roundIntervalMs(roundIntervalMs).minSliceNotional(minSliceNotional).slicePpm(slicePpm)
                 .targetPpm(targetPpm).feePpm(feePpm).auctionSteps(auctionSteps).auctionStepMs(auctionStepMs)
                 .poolLossCapPpm(poolLossCapPpm).bandPpm(bandPpm).twapWindowMs(twapWindowMs)
-                .redemptionNoticeMs(redemptionNoticeMs).redemptionRetryMs(ctx.redemptionRetryMs).conclude();
+                .redemptionNoticeMs(redemptionNoticeMs).redemptionRetryMs(ctx.redemptionRetryMs)
+                .wholeAccountThresholdPpm(wholeAccountThresholdPpm).poolSharePpm(poolSharePpm).conclude();
         }
         catch (final IllegalArgumentException ex)
         {
@@ -653,7 +690,8 @@ public final class LiquidationEngine implements LiquidationHooks
         ctx.roundIntervalMs(roundIntervalMs).minSliceNotional(minSliceNotional).slicePpm(slicePpm)
             .targetPpm(targetPpm).feePpm(feePpm).auctionSteps(auctionSteps).auctionStepMs(auctionStepMs)
             .poolLossCapPpm(poolLossCapPpm).bandPpm(bandPpm).twapWindowMs(twapWindowMs)
-            .redemptionNoticeMs(redemptionNoticeMs);
+            .redemptionNoticeMs(redemptionNoticeMs).wholeAccountThresholdPpm(wholeAccountThresholdPpm)
+            .poolSharePpm(poolSharePpm);
         for (int i = 0, n = pools.size(); i < n; i++)
         {
             pools.get(i).setLossCapPpm(poolLossCapPpm);
@@ -802,7 +840,7 @@ public final class LiquidationEngine implements LiquidationHooks
             end(liquidation, equity, mm, LiquidationCause.TARGET_REACHED);
             return;
         }
-        if (LiquidationSlicing.belowWholeAccountThreshold(equity, mm))
+        if (LiquidationSlicing.belowWholeAccountThreshold(equity, mm, ctx.wholeAccountThresholdPpm))
         {
             cancelAuction(liquidation);
             int instrumentCursor = Integer.MIN_VALUE;
@@ -1128,8 +1166,8 @@ public final class LiquidationEngine implements LiquidationHooks
             hold(liquidation, instrumentId, signedLots, markTicks, twap, LiquidationCause.OUTSIDE_PRICE_BAND);
             return false;
         }
-        final long poolPayment = TakeoverPricing.takeoverPoolPayment(share);
-        final long insurancePayment = TakeoverPricing.takeoverInsurancePayment(share);
+        final long poolPayment = TakeoverPricing.takeoverPoolPayment(share, ctx.poolSharePpm);
+        final long insurancePayment = TakeoverPricing.takeoverInsurancePayment(share, ctx.poolSharePpm);
         final BackstopPool pool = choosePool(account.accountId(), instrumentId, signedLots, poolPayment);
         if (null == pool)
         {
@@ -1274,7 +1312,8 @@ public final class LiquidationEngine implements LiquidationHooks
         sink.liquidationHeader(
             nextAuctionId, nextRoundMs, redemptionRetryAtMs, ctx.roundIntervalMs, ctx.minSliceNotional, ctx.slicePpm,
             ctx.targetPpm, ctx.feePpm, ctx.auctionSteps, ctx.auctionStepMs, ctx.poolLossCapPpm, ctx.bandPpm,
-            ctx.twapWindowMs, ctx.redemptionNoticeMs, ctx.redemptionRetryMs);
+            ctx.twapWindowMs, ctx.redemptionNoticeMs, ctx.redemptionRetryMs, ctx.wholeAccountThresholdPpm,
+            ctx.poolSharePpm);
         for (int i = 0, n = liquidations.size(); i < n; i++)
         {
             final Liquidation l = liquidations.get(i);
@@ -1367,7 +1406,9 @@ public final class LiquidationEngine implements LiquidationHooks
             final int bandPpm,
             final long twapWindowMs,
             final long redemptionNoticeMs,
-            final long redemptionRetryMs)
+            final long redemptionRetryMs,
+            final int wholeAccountThresholdPpm,
+            final int poolSharePpm)
         {
             LiquidationEngine.this.nextAuctionId = nextAuctionId;
             LiquidationEngine.this.nextRoundMs = nextRoundMs;
@@ -1375,7 +1416,8 @@ public final class LiquidationEngine implements LiquidationHooks
             ctx.roundIntervalMs(roundIntervalMs).minSliceNotional(minSliceNotional).slicePpm(slicePpm)
                 .targetPpm(targetPpm).feePpm(feePpm).auctionSteps(auctionSteps).auctionStepMs(auctionStepMs)
                 .poolLossCapPpm(poolLossCapPpm).bandPpm(bandPpm).twapWindowMs(twapWindowMs)
-                .redemptionNoticeMs(redemptionNoticeMs).redemptionRetryMs(redemptionRetryMs).conclude();
+                .redemptionNoticeMs(redemptionNoticeMs).redemptionRetryMs(redemptionRetryMs)
+                .wholeAccountThresholdPpm(wholeAccountThresholdPpm).poolSharePpm(poolSharePpm).conclude();
         }
 
         public void liquidation(

@@ -85,6 +85,24 @@ public final class LiquidationSlicing
     }
 
     /**
+     * Whole-account threshold as a parameter: {@code equity × 1e6 < MM × thresholdPpm}, exactly (128-bit), except
+     * that {@link Money#TWO_THIRDS_PPM} means exactly ⅔ ({@code equity × 3 < MM × 2}), the default rule.
+     *
+     * @param equity       account equity in micro-units, signed.
+     * @param mm           maintenance margin in micro-units.
+     * @param thresholdPpm threshold as a multiple of MM in ppm, 0 &lt; ppm &lt;= 1_000_000.
+     * @return true when the account skips the slices and goes to the backstop whole.
+     */
+    public static boolean belowWholeAccountThreshold(final long equity, final long mm, final int thresholdPpm)
+    {
+        if (Money.TWO_THIRDS_PPM == thresholdPpm)
+        {
+            return belowWholeAccountThreshold(equity, mm);
+        }
+        return WideArithmetic.compareProducts(equity, Money.PPM, mm, thresholdPpm) < 0;
+    }
+
+    /**
      * Liquidation target: {@code equity >= MM × targetPpm / 1e6}, exactly ({@code equity × 1e6 >= MM × targetPpm}).
      *
      * @param equity    account equity in micro-units, signed.

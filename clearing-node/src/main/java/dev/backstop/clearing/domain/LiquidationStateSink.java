@@ -25,7 +25,9 @@ public interface LiquidationStateSink
         int bandPpm,
         long twapWindowMs,
         long redemptionNoticeMs,
-        long redemptionRetryMs)
+        long redemptionRetryMs,
+        int wholeAccountThresholdPpm,
+        int poolSharePpm)
     {
     }
 

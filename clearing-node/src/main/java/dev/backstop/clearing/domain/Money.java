@@ -15,6 +15,13 @@ public final class Money
      */
     public static final int PPM = 1_000_000;
 
+    /**
+     * The ppm value that stands for exactly two thirds wherever a ppm parameter defaults to ⅔ (the whole-account
+     * threshold, the pool's share of a takeover): 666_667 ppm is read as the exact fraction 2/3, not as 0.666667, so
+     * the default rules stay the exact ⅔ rules of DESIGN.md 5.2. Every other value is read literally.
+     */
+    public static final int TWO_THIRDS_PPM = 666_667;
+
     private Money()
     {
     }

@@ -263,7 +263,9 @@ final class StateDigest implements ClearingStateSink
         final int bandPpm,
         final long twapWindowMs,
         final long redemptionNoticeMs,
-        final long redemptionRetryMs)
+        final long redemptionRetryMs,
+        final int wholeAccountThresholdPpm,
+        final int poolSharePpm)
     {
         putLong(LIQUIDATION_TAG + 1);
         putLong(nextAuctionId);
@@ -281,6 +283,8 @@ final class StateDigest implements ClearingStateSink
         putLong(twapWindowMs);
         putLong(redemptionNoticeMs);
         putLong(redemptionRetryMs);
+        putLong(wholeAccountThresholdPpm);
+        putLong(poolSharePpm);
     }
 
     public void liquidation(

@@ -42,8 +42,45 @@ public final class TakeoverPricing
     }
 
     /**
-     * The nominal takeover price {@code ZP + ⅓ × (MP − ZP)} in thirds of a tick ({@code 2 × ZP + MP}), exact, for the
-     * takeover event; the cash actually moves as {@link #takeoverPoolPayment} and {@link #takeoverInsurancePayment}.
+     * The pool's part of the slice's equity share at a pool share set by the operator: {@code floor(e × ppm / 1e6)},
+     * exact for any {@code e}, zero when {@code e <= 0}; {@link Money#TWO_THIRDS_PPM} means exactly ⅔ (the default).
+     *
+     * @param equityShare  the slice's equity share e in micro-units.
+     * @param poolSharePpm the pool's share in ppm, 0 &lt; ppm &lt;= 1_000_000.
+     * @return what the pool receives, in micro-units; never more than {@code e}.
+     */
+    public static long takeoverPoolPayment(final long equityShare, final int poolSharePpm)
+    {
+        if (equityShare <= 0)
+        {
+            return 0;
+        }
+        if (Money.TWO_THIRDS_PPM == poolSharePpm)
+        {
+            return takeoverPoolPayment(equityShare);
+        }
+        // e = q × 1e6 + r: floor(e × ppm / 1e6) == q × ppm + floor(r × ppm / 1e6), with no product past e.
+        final long millions = equityShare / Money.PPM;
+        final long remainder = equityShare % Money.PPM;
+        return millions * poolSharePpm + remainder * poolSharePpm / Money.PPM;
+    }
+
+    /**
+     * The insurance fund's part at a pool share set by the operator: {@code e − pool payment}, so the split is
+     * exact and the odd micro-unit goes to the fund; zero when {@code e <= 0}.
+     *
+     * @param equityShare  the slice's equity share e in micro-units.
+     * @param poolSharePpm the pool's share in ppm, 0 &lt; ppm &lt;= 1_000_000.
+     * @return what the insurance fund receives, in micro-units.
+     */
+    public static long takeoverInsurancePayment(final long equityShare, final int poolSharePpm)
+    {
+        return equityShare <= 0 ? 0 : equityShare - takeoverPoolPayment(equityShare, poolSharePpm);
+    }
+
+    /**
+     * The nominal takeover price {@code ZP + ⅓ × (MP − ZP)} in thirds of a tick ({@code 2 × ZP + MP}), exact, at the
+     * default pool share of ⅔ (a worked reference for the tests; the takeover event carries the payments); the cash actually moves as {@link #takeoverPoolPayment} and {@link #takeoverInsurancePayment}.
      *
      * @param markTicks       MP in ticks.
      * @param bankruptcyTicks ZP in ticks.

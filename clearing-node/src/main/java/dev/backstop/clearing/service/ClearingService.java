@@ -949,7 +949,8 @@ public final class ClearingService implements ClusteredService
             command.exclusionBandPpm(),
             command.quorum(),
             command.markBasisRaw(),
-            command.emaWindowMs());
+            command.emaWindowMs(),
+            command.maxSources());
         reply(session, senderId, sequence, OracleParametersCommandDecoder.TEMPLATE_ID, outcome);
     }
 
@@ -1183,7 +1184,9 @@ public final class ClearingService implements ClusteredService
             command.poolLossCapPpm(),
             command.bandPpm(),
             command.twapWindowMs(),
-            command.redemptionNoticeMs());
+            command.redemptionNoticeMs(),
+            command.wholeAccountThresholdPpm(),
+            command.poolSharePpm());
         reply(session, senderId, sequence, LiquidationParametersCommandDecoder.TEMPLATE_ID, outcome);
     }
 

@@ -256,7 +256,9 @@ final class SnapshotLoader implements FragmentHandler
                     d.bandPpm(),
                     d.twapWindowMs(),
                     d.redemptionNoticeMs(),
-                    d.redemptionRetryMs());
+                    d.redemptionRetryMs(),
+                    d.wholeAccountThresholdPpm(),
+                    d.poolSharePpm());
                 break;
             }
 

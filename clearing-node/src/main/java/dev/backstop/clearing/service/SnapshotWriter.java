@@ -396,7 +396,9 @@ final class SnapshotWriter implements ClearingStateSink
         final int bandPpm,
         final long twapWindowMs,
         final long redemptionNoticeMs,
-        final long redemptionRetryMs)
+        final long redemptionRetryMs,
+        final int wholeAccountThresholdPpm,
+        final int poolSharePpm)
     {
         liquidationHeaderRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .nextAuctionId(nextAuctionId)
@@ -413,7 +415,9 @@ final class SnapshotWriter implements ClearingStateSink
             .bandPpm(bandPpm)
             .twapWindowMs(twapWindowMs)
             .redemptionNoticeMs(redemptionNoticeMs)
-            .redemptionRetryMs(redemptionRetryMs);
+            .redemptionRetryMs(redemptionRetryMs)
+            .wholeAccountThresholdPpm(wholeAccountThresholdPpm)
+            .poolSharePpm(poolSharePpm);
         emitRecord(liquidationHeaderRecord.encodedLength());
     }
 

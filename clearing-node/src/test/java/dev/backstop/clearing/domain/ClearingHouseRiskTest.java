@@ -390,7 +390,7 @@ class ClearingHouseRiskTest
     void everyTickGetsADecisionAndOnlyAnAcceptedOneMovesTheMark()
     {
         // Quorum 2, 5% band, 30 s age limit, mark = index.
-        accepted(house.setOracleParameters(OPERATOR, next(OPERATOR), BTC, 30_000, 50_000, 2, 1, 60_000));
+        accepted(house.setOracleParameters(OPERATOR, next(OPERATOR), BTC, 30_000, 50_000, 2, 1, 60_000, 16));
         assertEquals(new RiskParametersChanged(events.size(), CommandType.SET_ORACLE_PARAMETERS, BTC, 0),
             events.last());
 
@@ -417,9 +417,36 @@ class ClearingHouseRiskTest
         assertEquals(600_100, house.instrument(BTC).markPriceTicks());
 
         refused(Outcome.INVALID_PARAMETER, CommandType.SET_ORACLE_PARAMETERS, OPERATOR,
-            () -> house.setOracleParameters(OPERATOR, next(OPERATOR), BTC, 30_000, 50_000, 0, 1, 60_000));
+            () -> house.setOracleParameters(OPERATOR, next(OPERATOR), BTC, 30_000, 50_000, 0, 1, 60_000, 16));
         refused(Outcome.INVALID_PARAMETER, CommandType.SET_ORACLE_PARAMETERS, OPERATOR,
-            () -> house.setOracleParameters(OPERATOR, next(OPERATOR), BTC, 30_000, 50_000, 1, 9, 60_000));
+            () -> house.setOracleParameters(OPERATOR, next(OPERATOR), BTC, 30_000, 50_000, 1, 9, 60_000, 16));
+    }
+
+    @Test
+    void refusesATickFromASourceBeyondTheOperatorsMaxSources()
+    {
+        // Quorum 1, at most 2 sources: sources 1 and 2 are recorded, a third is refused and changes nothing.
+        accepted(house.setOracleParameters(OPERATOR, next(OPERATOR), BTC, 30_000, 50_000, 1, 1, 60_000, 2));
+        assertEquals(2, house.instrument(BTC).oracleParameters().maxSources());
+        house.advanceTime(1_000);
+        tick(1, 600_000);
+        tick(2, 600_100);
+        refused(Outcome.INVALID_PARAMETER, CommandType.PRICE_TICK, ORACLE,
+            () -> house.applyPriceTick(ORACLE, next(ORACLE), BTC, 3, 600_200));
+        tick(1, 600_050); // a recorded source still ticks
+
+        // Raised to 3 through the same command, the third source is recorded.
+        accepted(house.setOracleParameters(OPERATOR, next(OPERATOR), BTC, 30_000, 50_000, 1, 1, 60_000, 3));
+        tick(3, 600_200);
+
+        // Out of range: 0, above the limit, or below the quorum.
+        refused(Outcome.INVALID_PARAMETER, CommandType.SET_ORACLE_PARAMETERS, OPERATOR,
+            () -> house.setOracleParameters(OPERATOR, next(OPERATOR), BTC, 30_000, 50_000, 1, 1, 60_000, 0));
+        refused(Outcome.INVALID_PARAMETER, CommandType.SET_ORACLE_PARAMETERS, OPERATOR,
+            () -> house.setOracleParameters(OPERATOR, next(OPERATOR), BTC, 30_000, 50_000, 1, 1, 60_000,
+                OracleParameters.MAX_SOURCES_LIMIT + 1));
+        refused(Outcome.INVALID_PARAMETER, CommandType.SET_ORACLE_PARAMETERS, OPERATOR,
+            () -> house.setOracleParameters(OPERATOR, next(OPERATOR), BTC, 30_000, 50_000, 3, 1, 60_000, 2));
     }
 
     // ---------------------------------------------------------------- the engine's book API
@@ -491,7 +518,7 @@ class ClearingHouseRiskTest
         accepted(house.listInstrument(OPERATOR, next(OPERATOR), FUT, "BTC-FUT", 100_000, 50_000, 0, 100_000, 1_000,
             100));
         accepted(house.setInstrumentUnderlying(OPERATOR, next(OPERATOR), FUT, BTC));
-        accepted(house.setOracleParameters(OPERATOR, next(OPERATOR), BTC, 20_000, 40_000, 1, 3, 30_000));
+        accepted(house.setOracleParameters(OPERATOR, next(OPERATOR), BTC, 20_000, 40_000, 1, 3, 30_000, 16));
         accepted(house.setMarginBrackets(OPERATOR, next(OPERATOR), BTC, 2, new long[]{100_000_000L, Long.MAX_VALUE},
             new int[]{100_000, 200_000}, new int[]{50_000, 100_000}));
         accepted(house.setOpenInterestScaling(OPERATOR, next(OPERATOR), BTC, 1_000_000_000L, 9_000_000_000L));

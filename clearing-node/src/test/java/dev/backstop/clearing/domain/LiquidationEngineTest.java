@@ -434,13 +434,23 @@ final class LiquidationEngineTest
         setUp(new LiquidationEngine.Context());
         assertEquals(Outcome.INVALID_PARAMETER, house.setLiquidationParameters(
             OPERATOR, ++operatorSequence, 100, 1_000 * USD, 100_000, 990_000, 5_000, 5, 20, 200_000, 50_000,
-            300_000, 86_400_000L));
+            300_000, 86_400_000L, 666_667, 666_667));
+        for (final int[] ppm : new int[][] {{0, 666_667}, {1_000_001, 666_667}, {666_667, 0}, {666_667, 1_000_001}})
+        {
+            assertEquals(Outcome.INVALID_PARAMETER, house.setLiquidationParameters(
+                OPERATOR, ++operatorSequence, 100, 1_000 * USD, 100_000, 1_020_000, 5_000, 5, 20, 200_000, 50_000,
+                300_000, 86_400_000L, ppm[0], ppm[1]));
+        }
+        assertEquals(Money.TWO_THIRDS_PPM, engine.context().wholeAccountThresholdPpm());
+        assertEquals(Money.TWO_THIRDS_PPM, engine.context().poolSharePpm());
         ok(house.setLiquidationParameters(
             OPERATOR, ++operatorSequence, 50, 500 * USD, 200_000, 1_050_000, 1_000, 3, 10, 100_000, 20_000,
-            60_000, 3_600_000L));
+            60_000, 3_600_000L, 600_000, 700_000));
         assertEquals(50, engine.context().roundIntervalMs());
         assertEquals(200_000, engine.context().slicePpm());
         assertEquals(3, engine.context().auctionSteps());
+        assertEquals(600_000, engine.context().wholeAccountThresholdPpm());
+        assertEquals(700_000, engine.context().poolSharePpm());
 
         // The next liquidation uses them: round after 50 ms, slice 20% of 100 lots.
         tick(1_000, 945);
@@ -448,7 +458,61 @@ final class LiquidationEngineTest
         assertEquals(20, last(SliceOffered.class).lots());
         final ClearingHouse copy = SnapshotLoader.copyOf(house, new RecordingEvents(house.eventSequence() + 1));
         assertEquals(50, copy.liquidationEngine().context().roundIntervalMs());
+        assertEquals(600_000, copy.liquidationEngine().context().wholeAccountThresholdPpm());
+        assertEquals(700_000, copy.liquidationEngine().context().poolSharePpm());
         assertArrayEquals(digest(house), digest(copy));
+    }
+
+    @Test
+    void aLowerWholeAccountThresholdSendsAnAccountAtSixTenthsOfMaintenanceToAuction()
+    {
+        setUp(wideBand());
+        fundPool(P1, 20_000);
+        ok(house.setLiquidationParameters(
+            OPERATOR, ++operatorSequence, 100, 1_000 * USD, 100_000, 1_020_000, 5_000, 5, 20, 200_000, 1_000_000,
+            300_000, 86_400_000L, 500_000, Money.TWO_THIRDS_PPM));
+
+        // At 928: equity 10_000 - 7_200 = 2_800, MM 5% × 92_800 = 4_640, equity ≈ 0.603 × MM: below the default ⅔
+        // (2_800 × 3 < 4_640 × 2, the account would go to the pool whole) but not below ½ (2_800 × 1e6 >= 4_640 ×
+        // 500_000). So round 1 offers a slice: max(ceil(1_000 / 928) = 2, 10% of 100) = 10 lots, equity share
+        // 2_800 × 10 / 100 = 280, ZP = 928 - 280 / 10 = 900.
+        assertTrue(LiquidationSlicing.belowWholeAccountThreshold(2_800 * USD, 4_640 * USD, Money.TWO_THIRDS_PPM));
+        tick(1_000, 928);
+        runTo(1_100);
+        final SliceOffered slice = last(SliceOffered.class);
+        assertEquals(
+            new SliceOffered(slice.sequence(), slice.auctionId(), A, BTC, 10, 928, 900, 2_800 * USD, 4_640 * USD),
+            slice);
+        assertTrue(events.ofType(PoolTakeover.class).isEmpty());
+        assertEquals(100, house.account(A).quantityOf(BTC));
+        assertEquals(0, house.conservationError());
+    }
+
+    @Test
+    void aPoolShareOfOneHalfSplitsATakeoversEquityShareEvenlyWithTheOddMicroUnitToTheInsuranceFund()
+    {
+        setUp(wideBand());
+        fundPool(P1, 20_000);
+        ok(house.deposit(MEMBER, ++memberSequence, A, 1)); // one micro-unit more, so the equity is odd
+        ok(house.setLiquidationParameters(
+            OPERATOR, ++operatorSequence, 100, 1_000 * USD, 100_000, 1_020_000, 5_000, 5, 20, 200_000, 1_000_000,
+            300_000, 86_400_000L, Money.TWO_THIRDS_PPM, 500_000));
+
+        // At 930: equity 3_000_000_001 micro < ⅔ × 4_650 USD: the pool takes all 100 lots at the mark. A pays its
+        // whole equity: ⌊3_000_000_001 × ½⌋ = 1_500_000_000 to the pool, the other 1_500_000_001 to the insurance
+        // fund. ZP = 930 - 30.00000001 rounded up against the long = 900.
+        tick(1_000, 930);
+        runTo(1_100);
+        final PoolTakeover takeover = last(PoolTakeover.class);
+        assertEquals(
+            new PoolTakeover(
+                takeover.sequence(), A, P1, BTC, 100, 930, 900, 1_500_000_000L, 1_500_000_001L, 3_000_000_001L,
+                4_650 * USD, 0, 0),
+            takeover);
+        assertEquals(0, house.account(A).cash());
+        assertEquals(21_500 * USD, house.account(P1).cash());
+        assertEquals(1_500_000_001L, house.insuranceFund());
+        assertEquals(0, house.conservationError());
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.backstop.clearing.domain;
 
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 import org.junit.jupiter.api.Test;
 
@@ -98,6 +99,26 @@ class LiquidationRulesTest
     }
 
     @Test
+    void wholeAccountThresholdAsAParameterIsExactAndItsDefaultIsTheExactTwoThirdsRule()
+    {
+        // ½ of MM 3_000 = 1_500: 1_500 × 1e6 is not < 3_000 × 500_000.
+        assertFalse(LiquidationSlicing.belowWholeAccountThreshold(1_500, 3_000, 500_000));
+        assertTrue(LiquidationSlicing.belowWholeAccountThreshold(1_499, 3_000, 500_000));
+        // 0.6 × MM = 0.6 × 4_640 = 2_784 < 2_800 < ⅔ × 4_640 = 3_093.3: whole at the default, sliced at ½.
+        assertTrue(LiquidationSlicing.belowWholeAccountThreshold(2_800, 4_640, Money.TWO_THIRDS_PPM));
+        assertFalse(LiquidationSlicing.belowWholeAccountThreshold(2_800, 4_640, 500_000));
+        // The default 666_667 is read as exactly ⅔, not 0.666667: MM 3_000_000, equity 2_000_000 is not below ⅔
+        // although 2_000_000 × 1e6 < 3_000_000 × 666_667 (= 2_000_001 × 1e6).
+        assertFalse(LiquidationSlicing.belowWholeAccountThreshold(2_000_000, 3_000_000, Money.TWO_THIRDS_PPM));
+        assertTrue(LiquidationSlicing.belowWholeAccountThreshold(2_000_000, 3_000_000, 666_668));
+        // The whole of MM, and no overflow at the extremes.
+        assertTrue(LiquidationSlicing.belowWholeAccountThreshold(2_999, 3_000, 1_000_000));
+        assertFalse(LiquidationSlicing.belowWholeAccountThreshold(3_000, 3_000, 1_000_000));
+        assertFalse(LiquidationSlicing.belowWholeAccountThreshold(Long.MAX_VALUE, Long.MAX_VALUE, 1_000_000));
+        assertTrue(LiquidationSlicing.belowWholeAccountThreshold(Long.MIN_VALUE, Long.MAX_VALUE, 1));
+    }
+
+    @Test
     void targetIsReachedAtExactlyOnePointZeroTwo()
     {
         // MM 50 × 1.02 = 51 exactly.
@@ -136,6 +157,46 @@ class LiquidationRulesTest
             TakeoverPricing.takeoverInsurancePayment(Long.MAX_VALUE));
         // ZP 599_858, MP 600_000: 599_858 + 142 / 3 = 599_905.33 = 1_799_716 thirds.
         assertEquals(1_799_716L, TakeoverPricing.takeoverPriceThirdsOfTick(600_000, 599_858));
+    }
+
+    @Test
+    void takeoverSplitsAtThePoolSharePpmRoundingThePoolDown()
+    {
+        // ½: 3_000_000_001 -> 1_500_000_000 to the pool, the odd micro-unit with the rest to the insurance fund.
+        assertEquals(1_500_000_000L, TakeoverPricing.takeoverPoolPayment(3_000_000_001L, 500_000));
+        assertEquals(1_500_000_001L, TakeoverPricing.takeoverInsurancePayment(3_000_000_001L, 500_000));
+        assertEquals(2L, TakeoverPricing.takeoverPoolPayment(4, 500_000));
+        assertEquals(2L, TakeoverPricing.takeoverInsurancePayment(4, 500_000));
+        // 70%: 1_000_001 × 0.7 = 700_000.7 -> 700_000 and 300_001.
+        assertEquals(700_000L, TakeoverPricing.takeoverPoolPayment(1_000_001, 700_000));
+        assertEquals(300_001L, TakeoverPricing.takeoverInsurancePayment(1_000_001, 700_000));
+        // All to the pool; nothing when bankrupt.
+        assertEquals(99L, TakeoverPricing.takeoverPoolPayment(99, 1_000_000));
+        assertEquals(0L, TakeoverPricing.takeoverInsurancePayment(99, 1_000_000));
+        assertEquals(0L, TakeoverPricing.takeoverPoolPayment(-100, 500_000));
+        assertEquals(0L, TakeoverPricing.takeoverInsurancePayment(-100, 500_000));
+        // The default 666_667 is read as exactly ⅔: 3_000_000 -> 2_000_000 (0.666667 would give 2_000_001).
+        assertEquals(2_000_000L, TakeoverPricing.takeoverPoolPayment(3_000_000, Money.TWO_THIRDS_PPM));
+        assertEquals(2_000_004L, TakeoverPricing.takeoverPoolPayment(3_000_000, 666_668));
+        // Exact at the extreme: no product overflows.
+        assertEquals(Long.MAX_VALUE / 2, TakeoverPricing.takeoverPoolPayment(Long.MAX_VALUE, 500_000));
+        assertEquals(Long.MAX_VALUE, TakeoverPricing.takeoverPoolPayment(Long.MAX_VALUE, 1_000_000));
+        assertEquals(Long.MAX_VALUE, TakeoverPricing.takeoverPoolPayment(Long.MAX_VALUE, 300_001) +
+            TakeoverPricing.takeoverInsurancePayment(Long.MAX_VALUE, 300_001));
+    }
+
+    @Property(tries = 1_000)
+    void poolShareSplitIsExactAndMatchesBigInteger(
+        @ForAll @LongRange(min = 1) final long equityShare,
+        @ForAll @IntRange(min = 1, max = 1_000_000) final int poolSharePpm)
+    {
+        final long pool = TakeoverPricing.takeoverPoolPayment(equityShare, poolSharePpm);
+        final long expected = Money.TWO_THIRDS_PPM == poolSharePpm ?
+            BigInteger.valueOf(equityShare).multiply(BigInteger.TWO).divide(BigInteger.valueOf(3)).longValueExact() :
+            BigInteger.valueOf(equityShare).multiply(BigInteger.valueOf(poolSharePpm))
+                .divide(BigInteger.valueOf(Money.PPM)).longValueExact();
+        assertEquals(expected, pool);
+        assertEquals(equityShare, pool + TakeoverPricing.takeoverInsurancePayment(equityShare, poolSharePpm));
     }
 
     @Property(tries = 2_000)

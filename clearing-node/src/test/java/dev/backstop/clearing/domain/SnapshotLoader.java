@@ -212,12 +212,13 @@ final class SnapshotLoader implements ClearingStateSink
         final long nextAuctionId, final long nextRoundMs, final long redemptionRetryAtMs, final long roundIntervalMs,
         final long minSliceNotional, final int slicePpm, final int targetPpm, final int feePpm, final int auctionSteps,
         final long auctionStepMs, final int poolLossCapPpm, final int bandPpm, final long twapWindowMs,
-        final long redemptionNoticeMs, final long redemptionRetryMs)
+        final long redemptionNoticeMs, final long redemptionRetryMs, final int wholeAccountThresholdPpm,
+        final int poolSharePpm)
     {
         engine().liquidationHeader(
             nextAuctionId, nextRoundMs, redemptionRetryAtMs, roundIntervalMs, minSliceNotional, slicePpm, targetPpm,
             feePpm, auctionSteps, auctionStepMs, poolLossCapPpm, bandPpm, twapWindowMs, redemptionNoticeMs,
-            redemptionRetryMs);
+            redemptionRetryMs, wholeAccountThresholdPpm, poolSharePpm);
     }
 
     public void liquidation(

@@ -212,6 +212,8 @@ class CrashCascadeClusterTest
             .bandPpm(50_000)
             .twapWindowMs(TWAP_WINDOW_MS)
             .redemptionNoticeMs(24L * 3600 * 1000)
+            .wholeAccountThresholdPpm(666_667)
+            .poolSharePpm(666_667)
             .encodedLength());
         priceTick(client, START_PRICE_TICKS);
         client.awaitAllAcknowledged(AWAIT);

@@ -486,10 +486,11 @@ class ClearingServiceTest
         assertEquals(1, service.clearingHouse().portfolioMargin().gridCount());
         assertEquals(150_000, service.clearingHouse().portfolioMargin().gridShockPpmAt(0, 2));
 
-        send(oracleParameters(OPERATOR, 6, 10_000, 30_000, 1, MarkBasis.INDEX, 60_000));
+        send(oracleParameters(OPERATOR, 6, 10_000, 30_000, 1, MarkBasis.INDEX, 60_000, 4));
         assertResult(lastResult(gateway), OPERATOR, 6, ResultCode.ACCEPTED, false,
             OracleParametersCommandEncoder.TEMPLATE_ID);
         assertEquals(10_000, service.clearingHouse().instrument(INSTRUMENT).oracleParameters().sourceAgeLimitMs());
+        assertEquals(4, service.clearingHouse().instrument(INSTRUMENT).oracleParameters().maxSources());
 
         send(openInterestScaling(OPERATOR, 7, 1_000_000_000L, 9_000_000_000L));
         assertResult(lastResult(gateway), OPERATOR, 7, ResultCode.ACCEPTED, false,
@@ -514,14 +515,20 @@ class ClearingServiceTest
             MarginBracketsCommandEncoder.TEMPLATE_ID);
         assertEquals(2, service.clearingHouse().instrument(INSTRUMENT).marginBrackets().count(), "nothing changed");
 
-        send(liquidationParameters(OPERATOR, 11, 50, 1_020_000));
+        send(liquidationParameters(OPERATOR, 11, 50, 1_020_000, 500_000, 700_000));
         assertResult(lastResult(gateway), OPERATOR, 11, ResultCode.ACCEPTED, false,
             LiquidationParametersCommandEncoder.TEMPLATE_ID);
         assertEquals(50, service.liquidationEngine().context().roundIntervalMs());
-        send(liquidationParameters(OPERATOR, 12, 70, 900_000));
+        assertEquals(500_000, service.liquidationEngine().context().wholeAccountThresholdPpm());
+        assertEquals(700_000, service.liquidationEngine().context().poolSharePpm());
+        send(liquidationParameters(OPERATOR, 12, 70, 900_000, 500_000, 700_000));
         assertResult(lastResult(gateway), OPERATOR, 12, ResultCode.INVALID_PARAMETER, false,
             LiquidationParametersCommandEncoder.TEMPLATE_ID);
         assertEquals(50, service.liquidationEngine().context().roundIntervalMs(), "nothing changed");
+        send(liquidationParameters(OPERATOR, 13, 70, 1_020_000, 500_000, 1_000_001));
+        assertResult(lastResult(gateway), OPERATOR, 13, ResultCode.INVALID_PARAMETER, false,
+            LiquidationParametersCommandEncoder.TEMPLATE_ID);
+        assertEquals(700_000, service.liquidationEngine().context().poolSharePpm(), "nothing changed");
     }
 
     @Test
@@ -1089,7 +1096,8 @@ class ClearingServiceTest
         final int bandPpm,
         final int quorum,
         final MarkBasis basis,
-        final long emaWindowMs)
+        final long emaWindowMs,
+        final int maxSources)
     {
         return MessageHeaderEncoder.ENCODED_LENGTH + new OracleParametersCommandEncoder()
             .wrapAndApplyHeader(buffer, 0, headerEncoder)
@@ -1101,6 +1109,7 @@ class ClearingServiceTest
             .quorum(quorum)
             .markBasis(basis)
             .emaWindowMs(emaWindowMs)
+            .maxSources(maxSources)
             .encodedLength();
     }
 
@@ -1162,7 +1171,8 @@ class ClearingServiceTest
             .encodedLength();
     }
     private int liquidationParameters(
-        final long senderId, final long sequence, final long roundIntervalMs, final int targetPpm)
+        final long senderId, final long sequence, final long roundIntervalMs, final int targetPpm,
+        final int wholeAccountThresholdPpm, final int poolSharePpm)
     {
         return MessageHeaderEncoder.ENCODED_LENGTH + new LiquidationParametersCommandEncoder()
             .wrapAndApplyHeader(buffer, 0, headerEncoder)
@@ -1179,6 +1189,8 @@ class ClearingServiceTest
             .bandPpm(50_000)
             .twapWindowMs(300_000)
             .redemptionNoticeMs(86_400_000L)
+            .wholeAccountThresholdPpm(wholeAccountThresholdPpm)
+            .poolSharePpm(poolSharePpm)
             .encodedLength();
     }
 

@@ -121,7 +121,7 @@ class SnapshotRecordsTest
         accepted(house.applyPriceTick(EXCHANGE, ++ex, 1, 1, 50_000, 1_000_000));
         accepted(house.applyPriceTick(EXCHANGE, ++ex, 1, 2, 50_100, 1_000_000));
         accepted(house.applyPriceTick(EXCHANGE, ++ex, 2, 1, 3_000, 1_000_000));
-        accepted(house.setOracleParameters(OPERATOR, ++op, 2, 20_000, 40_000, 1, 2, 30_000));
+        accepted(house.setOracleParameters(OPERATOR, ++op, 2, 20_000, 40_000, 1, 2, 30_000, 16));
         accepted(house.setMarginBrackets(OPERATOR, ++op, 1, 2, new long[]{5_000_000, Long.MAX_VALUE},
             new int[]{100_000, 150_000}, new int[]{50_000, 75_000}));
         accepted(house.setOpenInterestScaling(OPERATOR, ++op, 1, 1_000_000_000L, 9_000_000_000L));

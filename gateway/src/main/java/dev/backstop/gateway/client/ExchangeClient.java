@@ -592,7 +592,8 @@ public final class ExchangeClient implements AutoCloseable
     }
 
     /**
-     * Sets an instrument's index and mark parameters (operator role) and waits for the outcome.
+     * Sets an instrument's index and mark parameters (operator role) and waits for the outcome; a tick from a
+     * source beyond the first {@code maxSources} recorded is refused.
      *
      * @return the outcome.
      */
@@ -602,7 +603,8 @@ public final class ExchangeClient implements AutoCloseable
         final int exclusionBandPpm,
         final int quorum,
         final MarkBasis markBasis,
-        final long emaWindowMs)
+        final long emaWindowMs,
+        final int maxSources)
     {
         final long sequence = nextSequence;
         setOracleParametersEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
@@ -612,7 +614,8 @@ public final class ExchangeClient implements AutoCloseable
             .exclusionBandPpm(exclusionBandPpm)
             .quorum(quorum)
             .markBasis(markBasis)
-            .emaWindowMs(emaWindowMs);
+            .emaWindowMs(emaWindowMs)
+            .maxSources(maxSources);
         return awaitResponse(sendCommand(sequence, HEADER_LENGTH + setOracleParametersEncoder.encodedLength()));
     }
 
@@ -754,7 +757,9 @@ public final class ExchangeClient implements AutoCloseable
 
     /**
      * Sets the liquidation, auction and pool parameters (operator role) and waits for the outcome. Rates are ppm;
-     * {@code targetPpm} is the target equity as a multiple of maintenance margin (1_020_000 = 1.02).
+     * {@code targetPpm} is the target equity as a multiple of maintenance margin (1_020_000 = 1.02);
+     * {@code wholeAccountThresholdPpm} the multiple of maintenance margin below which an account goes to the backstop
+     * whole and {@code poolSharePpm} the pool's share of a takeover's equity (666_667 = exactly ⅔ for both).
      *
      * @return the outcome.
      */
@@ -769,7 +774,9 @@ public final class ExchangeClient implements AutoCloseable
         final int poolLossCapPpm,
         final int bandPpm,
         final long twapWindowMs,
-        final long redemptionNoticeMs)
+        final long redemptionNoticeMs,
+        final int wholeAccountThresholdPpm,
+        final int poolSharePpm)
     {
         final long sequence = nextSequence;
         setLiquidationParametersEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
@@ -784,7 +791,9 @@ public final class ExchangeClient implements AutoCloseable
             .poolLossCapPpm(poolLossCapPpm)
             .bandPpm(bandPpm)
             .twapWindowMs(twapWindowMs)
-            .redemptionNoticeMs(redemptionNoticeMs);
+            .redemptionNoticeMs(redemptionNoticeMs)
+            .wholeAccountThresholdPpm(wholeAccountThresholdPpm)
+            .poolSharePpm(poolSharePpm);
         return awaitResponse(sendCommand(sequence, HEADER_LENGTH + setLiquidationParametersEncoder.encodedLength()));
     }
 

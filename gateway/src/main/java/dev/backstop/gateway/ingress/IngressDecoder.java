@@ -1161,6 +1161,13 @@ public final class IngressDecoder
                 reason.set("quorum must be 1 to ").append(MAX_ORACLE_SOURCES).append(", was ").append(set.quorum()));
             return;
         }
+        if (set.maxSources() < set.quorum() || set.maxSources() > MAX_ORACLE_SOURCES)
+        {
+            refuseParameter(session, sequence, templateId,
+                reason.set("max sources must be the quorum to ").append(MAX_ORACLE_SOURCES).append(", was ")
+                    .append(set.maxSources()));
+            return;
+        }
         if (MarkBasis.SBE_UNKNOWN == set.markBasis() || MarkBasis.NULL_VAL == set.markBasis())
         {
             refuseParameter(session, sequence, templateId,
@@ -1458,6 +1465,14 @@ public final class IngressDecoder
             refuseParameter(session, sequence, templateId,
                 reason.set("need min slice >= 0, 0 < slice <= 1e6 ppm, target >= 1e6 ppm, fee, loss cap and band ")
                     .append("0 to 1e6 ppm, at least 2 auction steps"));
+            return;
+        }
+        if (set.wholeAccountThresholdPpm() <= 0 || set.wholeAccountThresholdPpm() > MAX_MARGIN_PPM ||
+            set.poolSharePpm() <= 0 || set.poolSharePpm() > MAX_MARGIN_PPM)
+        {
+            refuseParameter(session, sequence, templateId,
+                reason.set("whole-account threshold and pool share must be 1 to 1e6 ppm, were ")
+                    .append(set.wholeAccountThresholdPpm()).append(" and ").append(set.poolSharePpm()));
             return;
         }
         forwardCopy(session, sequence, templateId, buffer, bodyOffset, blockLength, bodyOffset + blockLength);

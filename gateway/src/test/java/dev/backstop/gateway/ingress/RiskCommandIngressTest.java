@@ -172,7 +172,7 @@ final class RiskCommandIngressTest
         assertEquals(70, create.poolAccountId());
         assertEquals(7, create.ownerMemberId());
 
-        send(session, oracle(2, 3, 30_000, 50_000, 2, MarkBasis.INDEX_PLUS_EMA_BASIS, 60_000));
+        send(session, oracle(2, 3, 30_000, 50_000, 2, MarkBasis.INDEX_PLUS_EMA_BASIS, 60_000, 4));
         final OracleParametersCommandDecoder oracle =
             new OracleParametersCommandDecoder().wrapAndApplyHeader(lastCommand(), 0, clusterHeader);
         assertEquals(OPERATOR, oracle.senderId());
@@ -180,6 +180,7 @@ final class RiskCommandIngressTest
         assertEquals(2, oracle.quorum());
         assertEquals(dev.backstop.sbe.cluster.MarkBasis.INDEX_PLUS_EMA_BASIS, oracle.markBasis());
         assertEquals(60_000, oracle.emaWindowMs());
+        assertEquals(4, oracle.maxSources());
 
         send(session, brackets(3, 3, new long[]{1_000, 5_000, Long.MAX_VALUE}, new int[]{100_000, 150_000, 200_000},
             new int[]{50_000, 75_000, 100_000}));
@@ -209,12 +210,14 @@ final class RiskCommandIngressTest
         assertEquals("-150000 0 150000 ", shocks.toString());
 
         send(session, liquidationParameters(5, 100, 1_000_000_000L, 100_000, 1_020_000, 5_000, 5, 20, 200_000,
-            50_000, 300_000, 86_400_000L));
+            50_000, 300_000, 86_400_000L, 500_000, 700_000));
         final LiquidationParametersCommandDecoder liquidation =
             new LiquidationParametersCommandDecoder().wrapAndApplyHeader(lastCommand(), 0, clusterHeader);
         assertEquals(100, liquidation.roundIntervalMs());
         assertEquals(1_020_000, liquidation.targetPpm());
         assertEquals(86_400_000L, liquidation.redemptionNoticeMs());
+        assertEquals(500_000, liquidation.wholeAccountThresholdPpm());
+        assertEquals(700_000, liquidation.poolSharePpm());
     }
 
     @Test
@@ -240,8 +243,8 @@ final class RiskCommandIngressTest
 
         final ExchangeSession operator = logOn(OPERATOR, SenderRole.OPERATOR, "op");
         assertRefused(operator, createPool(1, 0, 7), ResultCode.INVALID_PARAMETER);
-        assertRefused(operator, oracle(1, 3, 0, 50_000, 1, MarkBasis.INDEX, 60_000), ResultCode.INVALID_PARAMETER);
-        assertRefused(operator, oracle(1, 3, 30_000, 50_000, 0, MarkBasis.INDEX, 60_000),
+        assertRefused(operator, oracle(1, 3, 0, 50_000, 1, MarkBasis.INDEX, 60_000, 16), ResultCode.INVALID_PARAMETER);
+        assertRefused(operator, oracle(1, 3, 30_000, 50_000, 0, MarkBasis.INDEX, 60_000, 16),
             ResultCode.INVALID_PARAMETER);
         assertRefused(operator, brackets(1, 3, new long[]{5_000, 1_000}, new int[]{100_000, 100_000},
             new int[]{50_000, 50_000}), ResultCode.INVALID_PARAMETER);
@@ -267,7 +270,15 @@ final class RiskCommandIngressTest
         assertRefused(operator, badMethod, ResultCode.INVALID_PARAMETER);
         assertRefused(operator, underlying(1, 3, 0), ResultCode.INVALID_PARAMETER);
         assertRefused(operator, liquidationParameters(1, 100, 0, 100_000, 900_000, 5_000, 5, 20, 200_000, 50_000,
-            300_000, 0), ResultCode.INVALID_PARAMETER);
+            300_000, 0, 666_667, 666_667), ResultCode.INVALID_PARAMETER);
+        assertRefused(operator, liquidationParameters(1, 100, 0, 100_000, 1_020_000, 5_000, 5, 20, 200_000, 50_000,
+            300_000, 0, 0, 666_667), ResultCode.INVALID_PARAMETER);
+        assertRefused(operator, liquidationParameters(1, 100, 0, 100_000, 1_020_000, 5_000, 5, 20, 200_000, 50_000,
+            300_000, 0, 666_667, 1_000_001), ResultCode.INVALID_PARAMETER);
+        assertRefused(operator, oracle(1, 3, 30_000, 50_000, 2, MarkBasis.INDEX, 60_000, 1),
+            ResultCode.INVALID_PARAMETER);
+        assertRefused(operator, oracle(1, 3, 30_000, 50_000, 1, MarkBasis.INDEX, 60_000,
+            IngressDecoder.MAX_ORACLE_SOURCES + 1), ResultCode.INVALID_PARAMETER);
         assertEquals(0, senders.get(OPERATOR).lastForwardedSequence(), "no refusal consumes a sequence");
     }
 
@@ -339,7 +350,7 @@ final class RiskCommandIngressTest
         requests.add(new Request("RequestPoolRedemption", Set.of(SenderRole.MEMBER, SenderRole.BLP),
             s -> redeem(s, 70, 30, 10)));
         requests.add(new Request("SetOracleParameters", operator,
-            s -> oracle(s, 3, 30_000, 50_000, 1, MarkBasis.INDEX, 60_000)));
+            s -> oracle(s, 3, 30_000, 50_000, 1, MarkBasis.INDEX, 60_000, 16)));
         requests.add(new Request("SetMarginBrackets", operator,
             s -> brackets(s, 3, new long[]{1_000, Long.MAX_VALUE}, new int[]{100_000, 120_000},
                 new int[]{50_000, 60_000})));
@@ -349,7 +360,8 @@ final class RiskCommandIngressTest
         requests.add(new Request("SetUnderlyingScenarios", operator, s -> scenarios(s, 5, -100_000, 100_000)));
         requests.add(new Request("SetInstrumentUnderlying", operator, s -> underlying(s, 3, 5)));
         requests.add(new Request("SetLiquidationParameters", operator, s -> liquidationParameters(s, 100,
-            1_000_000_000L, 100_000, 1_020_000, 5_000, 5, 20, 200_000, 50_000, 300_000, 86_400_000L)));
+            1_000_000_000L, 100_000, 1_020_000, 5_000, 5, 20, 200_000, 50_000, 300_000, 86_400_000L, 666_667,
+            666_667)));
         return requests;
     }
 
@@ -463,11 +475,11 @@ final class RiskCommandIngressTest
 
     private int oracle(
         final long sequence, final int instrumentId, final long ageLimitMs, final int bandPpm, final int quorum,
-        final MarkBasis basis, final long emaWindowMs)
+        final MarkBasis basis, final long emaWindowMs, final int maxSources)
     {
         return length(new SetOracleParametersEncoder().wrapAndApplyHeader(buffer, 0, header)
             .sequence(sequence).instrumentId(instrumentId).sourceAgeLimitMs(ageLimitMs).exclusionBandPpm(bandPpm)
-            .quorum(quorum).markBasis(basis).emaWindowMs(emaWindowMs).encodedLength());
+            .quorum(quorum).markBasis(basis).emaWindowMs(emaWindowMs).maxSources(maxSources).encodedLength());
     }
 
     private int brackets(
@@ -539,13 +551,16 @@ final class RiskCommandIngressTest
         final int poolLossCapPpm,
         final int bandPpm,
         final long twapWindowMs,
-        final long redemptionNoticeMs)
+        final long redemptionNoticeMs,
+        final int wholeAccountThresholdPpm,
+        final int poolSharePpm)
     {
         return length(new SetLiquidationParametersEncoder().wrapAndApplyHeader(buffer, 0, header)
             .sequence(sequence).roundIntervalMs(roundIntervalMs).minSliceNotional(minSliceNotional)
             .slicePpm(slicePpm).targetPpm(targetPpm).feePpm(feePpm).auctionSteps(auctionSteps)
             .auctionStepMs(auctionStepMs).poolLossCapPpm(poolLossCapPpm).bandPpm(bandPpm).twapWindowMs(twapWindowMs)
-            .redemptionNoticeMs(redemptionNoticeMs).encodedLength());
+            .redemptionNoticeMs(redemptionNoticeMs).wholeAccountThresholdPpm(wholeAccountThresholdPpm)
+            .poolSharePpm(poolSharePpm).encodedLength());
     }
 
     private static int length(final int bodyLength)

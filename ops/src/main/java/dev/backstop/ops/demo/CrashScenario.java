@@ -152,7 +152,7 @@ final class CrashScenario
         expect(operator, "sets the liquidation parameters: the defaults, but the takeover band around a " +
             TWAP_WINDOW_MS / 1000 + " s average of the mark instead of 5 min",
             (c) -> c.setLiquidationParameters(100, 1_000 * USD, 100_000, 1_020_000, 5_000, 5, 20, 200_000, 50_000,
-                TWAP_WINDOW_MS, 24L * 3600 * 1000));
+                TWAP_WINDOW_MS, 24L * 3600 * 1000, 666_667, 666_667));
     }
 
     private void setUpBackstop(final Participant operator)
