@@ -35,6 +35,8 @@ import dev.backstop.sbe.cluster.QueryAccountCommandDecoder;
 import dev.backstop.sbe.cluster.QueryLedgerCommandDecoder;
 import dev.backstop.sbe.cluster.ResultCode;
 import dev.backstop.sbe.cluster.SenderSequenceQueryDecoder;
+import dev.backstop.sbe.cluster.ReplayEventsDecoder;
+import dev.backstop.sbe.cluster.ReplayEventsResultEncoder;
 import dev.backstop.sbe.cluster.SenderSequenceResultEncoder;
 import dev.backstop.sbe.cluster.TradeCommandDecoder;
 import dev.backstop.sbe.cluster.WithdrawCommandDecoder;
@@ -111,6 +113,12 @@ public final class ClearingService implements ClusteredService
      */
     static final int MAX_GROUP_ENTRIES = 64;
 
+    /**
+     * Most events sent in answer to one ReplayEvents: the service thread is the cluster's, so a replay is sent in
+     * batches and the gateway asks again from the last event it saw.
+     */
+    static final int MAX_REPLAY_BATCH = 512;
+
     private static final int HEADER_LENGTH = MessageHeaderDecoder.ENCODED_LENGTH;
     private static final int GROUP_HEADER_LENGTH = 4;
     private static final int SCHEMA_ID = TradeCommandDecoder.SCHEMA_ID;
@@ -120,7 +128,8 @@ public final class ClearingService implements ClusteredService
     private final ClearingHouse clearingHouse;
     private final LiquidationEngine liquidationEngine;
     private final Egress egress = new Egress();
-    private final ClusterEventPublisher events = new ClusterEventPublisher(egress);
+    private final EventHistory eventHistory;
+    private final ClusterEventPublisher events;
     private final SnapshotWriter snapshotWriter = new SnapshotWriter();
     private final SnapshotWriter.RecordOutput snapshotOutput = this::offerSnapshotRecord;
 
@@ -134,6 +143,8 @@ public final class ClearingService implements ClusteredService
     private final OpenAccountCommandDecoder openAccountCommand = new OpenAccountCommandDecoder();
     private final QueryLedgerCommandDecoder queryLedgerCommand = new QueryLedgerCommandDecoder();
     private final SenderSequenceQueryDecoder senderSequenceQuery = new SenderSequenceQueryDecoder();
+    private final ReplayEventsDecoder replayEvents = new ReplayEventsDecoder();
+    private final ReplayEventsResultEncoder replayEventsResult = new ReplayEventsResultEncoder();
     private final OrderCommandDecoder orderCommand = new OrderCommandDecoder();
     private final CancelOrderCommandDecoder cancelOrderCommand = new CancelOrderCommandDecoder();
     private final OracleParametersCommandDecoder oracleParametersCommand = new OracleParametersCommandDecoder();
@@ -194,6 +205,18 @@ public final class ClearingService implements ClusteredService
      */
     public ClearingService(final LiquidationEngine.Context liquidationContext)
     {
+        this(liquidationContext, new EventHistory());
+    }
+
+    /**
+     * @param liquidationContext the liquidation engine's parameters (every member must use the same).
+     * @param eventHistory       the buffer of recent events gateways replay from (every member must use the same
+     *                           capacity).
+     */
+    ClearingService(final LiquidationEngine.Context liquidationContext, final EventHistory eventHistory)
+    {
+        this.eventHistory = eventHistory;
+        events = new ClusterEventPublisher(egress, eventHistory);
         clearingHouse = new ClearingHouse(events);
         liquidationEngine = new LiquidationEngine(clearingHouse, liquidationContext);
     }
@@ -204,6 +227,11 @@ public final class ClearingService implements ClusteredService
      *
      * @return the clearing house.
      */
+    EventHistory eventHistory()
+    {
+        return eventHistory;
+    }
+
     public ClearingHouse clearingHouse()
     {
         return clearingHouse;
@@ -420,7 +448,7 @@ public final class ClearingService implements ClusteredService
         this.snapshotPublication = snapshotPublication;
         try
         {
-            snapshotWriter.write(clearingHouse, ONE_TIMER_ID, scheduledDeadlineMs, snapshotOutput);
+            snapshotWriter.write(clearingHouse, ONE_TIMER_ID, scheduledDeadlineMs, eventHistory, snapshotOutput);
         }
         finally
         {
@@ -559,6 +587,10 @@ public final class ClearingService implements ClusteredService
 
                 case QueryLedgerCommandDecoder.TEMPLATE_ID:
                     onQueryLedger(session, buffer, bodyOffset, blockLength, version);
+                    break;
+
+                case ReplayEventsDecoder.TEMPLATE_ID:
+                    onReplayEvents(session, buffer, bodyOffset, blockLength, version);
                     break;
 
                 case SenderSequenceQueryDecoder.TEMPLATE_ID:
@@ -866,6 +898,51 @@ public final class ClearingService implements ClusteredService
             .openDeficits(clearingHouse.openDeficits());
 
         egress.offer(session, replyBuffer, 0, HEADER_LENGTH + ledgerResult.encodedLength());
+    }
+
+    /**
+     * Sends the asking session the buffered events from the requested sequence on, at most
+     * {@link #MAX_REPLAY_BATCH} and stopping at the first one egress drops, then the result naming the last one
+     * sent. Replay changes no state: on a follower the offers are no-ops, on the leader they reach the gateway.
+     */
+    private void onReplayEvents(
+        final ClientSession session,
+        final DirectBuffer buffer,
+        final int offset,
+        final int blockLength,
+        final int version)
+    {
+        final ReplayEventsDecoder query = replayEvents.wrap(buffer, offset, blockLength, version);
+        final long fromEventSequence = Math.max(1, query.fromEventSequence());
+        final EventHistory history = eventHistory;
+
+        ResultCode code = ResultCode.ACCEPTED;
+        long lastSent = fromEventSequence - 1;
+        if (fromEventSequence < history.oldestSequence() && fromEventSequence <= history.newestSequence())
+        {
+            code = ResultCode.SEQUENCE_REPLAY_EXPIRED;
+            lastSent = history.oldestSequence() - 1;
+        }
+        else
+        {
+            final long end = Math.min(history.newestSequence(), fromEventSequence + MAX_REPLAY_BATCH - 1);
+            for (long sequence = fromEventSequence; sequence <= end; sequence++)
+            {
+                if (!egress.offer(
+                    session, history.buffer(), history.offset(sequence), history.length(sequence)))
+                {
+                    break;
+                }
+                lastSent = sequence;
+            }
+        }
+
+        replayEventsResult.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
+            .correlationId(query.correlationId())
+            .fromEventSequence(fromEventSequence)
+            .lastEventSequence(lastSent)
+            .resultCode(code);
+        egress.offer(session, replyBuffer, 0, HEADER_LENGTH + replayEventsResult.encodedLength());
     }
 
     private void onSenderSequenceQuery(
@@ -1312,7 +1389,12 @@ public final class ClearingService implements ClusteredService
         long sequence = 0;
         if (length - HEADER_LENGTH >= 2 * Long.BYTES)
         {
-            if (SenderSequenceQueryDecoder.TEMPLATE_ID == templateId)
+            if (ReplayEventsDecoder.TEMPLATE_ID == templateId)
+            {
+                // A replay request names no sender.
+                senderId = 0;
+            }
+            else if (SenderSequenceQueryDecoder.TEMPLATE_ID == templateId)
             {
                 senderId = buffer.getLong(bodyOffset + Long.BYTES, ByteOrder.LITTLE_ENDIAN);
             }
@@ -1381,6 +1463,8 @@ public final class ClearingService implements ClusteredService
                 return QueryLedgerCommandDecoder.BLOCK_LENGTH;
             case SenderSequenceQueryDecoder.TEMPLATE_ID:
                 return SenderSequenceQueryDecoder.BLOCK_LENGTH;
+            case ReplayEventsDecoder.TEMPLATE_ID:
+                return ReplayEventsDecoder.BLOCK_LENGTH;
             case OrderCommandDecoder.TEMPLATE_ID:
                 return OrderCommandDecoder.BLOCK_LENGTH;
             case CancelOrderCommandDecoder.TEMPLATE_ID:
@@ -1418,7 +1502,7 @@ public final class ClearingService implements ClusteredService
 
     private void loadSnapshot(final Image snapshotImage)
     {
-        final SnapshotLoader loader = new SnapshotLoader(clearingHouse);
+        final SnapshotLoader loader = new SnapshotLoader(clearingHouse, eventHistory);
         // Records may span several fragments: without the assembler a large record would be lost.
         final ImageFragmentAssembler assembler = new ImageFragmentAssembler(loader);
         snapshotRecordsLoaded = loader.loadFrom(

@@ -69,6 +69,7 @@ final class ClusterEventPublisher implements ClearingEvents
     }
 
     private final Egress egress;
+    private final EventHistory history;
     private final ExpandableArrayBuffer buffer = new ExpandableArrayBuffer(1024);
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
     private final TradeClearedEncoder tradeCleared = new TradeClearedEncoder();
@@ -109,7 +110,22 @@ final class ClusterEventPublisher implements ClearingEvents
 
     ClusterEventPublisher(final Egress egress)
     {
+        this(egress, new EventHistory());
+    }
+
+    /**
+     * @param egress  where events are broadcast.
+     * @param history keeps every event published so gateways can replay what they missed.
+     */
+    ClusterEventPublisher(final Egress egress, final EventHistory history)
+    {
         this.egress = egress;
+        this.history = history;
+    }
+
+    EventHistory history()
+    {
+        return history;
     }
 
     /**
@@ -788,6 +804,10 @@ final class ClusterEventPublisher implements ClearingEvents
     private void publish(final int messageLength)
     {
         eventsPublished++;
-        egress.broadcast(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + messageLength);
+        final int length = MessageHeaderEncoder.ENCODED_LENGTH + messageLength;
+        // Every event's root block starts with eventSequence (event-stream.xml).
+        history.append(
+            buffer.getLong(MessageHeaderEncoder.ENCODED_LENGTH, java.nio.ByteOrder.LITTLE_ENDIAN), buffer, 0, length);
+        egress.broadcast(buffer, 0, length);
     }
 }

@@ -65,6 +65,10 @@ final class SnapshotLoader implements FragmentHandler
     }
 
     private final ClearingHouse clearingHouse;
+    private final EventHistory eventHistory;
+    private final dev.backstop.sbe.snapshot.RecentEventsRecordDecoder recentEventsRecord =
+        new dev.backstop.sbe.snapshot.RecentEventsRecordDecoder();
+    private final org.agrona.concurrent.UnsafeBuffer eventsView = new org.agrona.concurrent.UnsafeBuffer(0, 0);
     private final MessageHeaderDecoder headerDecoder = new MessageHeaderDecoder();
     private final SnapshotBeginDecoder snapshotBegin = new SnapshotBeginDecoder();
     private final InstrumentRecordDecoder instrumentRecord = new InstrumentRecordDecoder();
@@ -113,7 +117,17 @@ final class SnapshotLoader implements FragmentHandler
 
     SnapshotLoader(final ClearingHouse clearingHouse)
     {
+        this(clearingHouse, null);
+    }
+
+    /**
+     * @param clearingHouse the state to restore into.
+     * @param eventHistory  the recent events to restore into, null to skip them.
+     */
+    SnapshotLoader(final ClearingHouse clearingHouse, final EventHistory eventHistory)
+    {
         this.clearingHouse = clearingHouse;
+        this.eventHistory = eventHistory;
     }
 
     /**
@@ -425,6 +439,10 @@ final class SnapshotLoader implements FragmentHandler
                 onTimer(buffer, bodyOffset, blockLength, version);
                 break;
 
+            case dev.backstop.sbe.snapshot.RecentEventsRecordDecoder.TEMPLATE_ID:
+                onRecentEvents(buffer, bodyOffset, blockLength, version);
+                break;
+
             default:
                 throw new ClusterException("snapshot record of unknown template: templateId=" + templateId);
         }
@@ -690,6 +708,38 @@ final class SnapshotLoader implements FragmentHandler
         recordCount++;
         timerId = timerRecord.timerId();
         timerDeadlineMs = timerRecord.deadlineMs();
+    }
+
+    private void onRecentEvents(final DirectBuffer buffer, final int offset, final int blockLength, final int version)
+    {
+        checkBlockLength(blockLength, dev.backstop.sbe.snapshot.RecentEventsRecordDecoder.BLOCK_LENGTH);
+        recentEventsRecord.wrap(buffer, offset, blockLength, version);
+        recordCount++;
+        final long firstEventSequence = recentEventsRecord.firstEventSequence();
+        final int eventCount = recentEventsRecord.eventCount();
+        recentEventsRecord.wrapEvents(eventsView);
+        if (null == eventHistory)
+        {
+            return;
+        }
+
+        final int limit = eventsView.capacity();
+        int position = 0;
+        for (int i = 0; i < eventCount; i++)
+        {
+            if (position + Integer.BYTES > limit)
+            {
+                throw new ClusterException("snapshot recent events truncated at event " + (firstEventSequence + i));
+            }
+            final int length = eventsView.getInt(position, java.nio.ByteOrder.LITTLE_ENDIAN);
+            position += Integer.BYTES;
+            if (length < 0 || position + length > limit)
+            {
+                throw new ClusterException("snapshot recent event of bad length " + length);
+            }
+            eventHistory.append(firstEventSequence + i, eventsView, position, length);
+            position += length;
+        }
     }
 
     private int addShock(final int count, final int shockPpm)

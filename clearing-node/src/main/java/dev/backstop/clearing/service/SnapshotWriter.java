@@ -57,6 +57,11 @@ final class SnapshotWriter implements ClearingStateSink
     static final int RECENT_RESULT_CHUNK = 1024;
 
     /**
+     * Bytes of buffered events per RecentEventsRecord (an event that is larger goes alone in its record).
+     */
+    static final int EVENT_CHUNK_BYTES = 16 * 1024;
+
+    /**
      * Where encoded records go: the snapshot publication (offered until it succeeds) or, in tests, a list.
      */
     @FunctionalInterface
@@ -81,6 +86,9 @@ final class SnapshotWriter implements ClearingStateSink
     private final AccountRiskRecordEncoder accountRiskRecord = new AccountRiskRecordEncoder();
     private final OrderRecordEncoder orderRecord = new OrderRecordEncoder();
     private final TimerRecordEncoder timerRecord = new TimerRecordEncoder();
+    private final dev.backstop.sbe.snapshot.RecentEventsRecordEncoder recentEventsRecord =
+        new dev.backstop.sbe.snapshot.RecentEventsRecordEncoder();
+    private final org.agrona.ExpandableArrayBuffer eventChunk = new org.agrona.ExpandableArrayBuffer(EVENT_CHUNK_BYTES);
     private final byte[] digest = new byte[32];
 
     // BEGIN liquidation encoders (generated)
@@ -124,6 +132,27 @@ final class SnapshotWriter implements ClearingStateSink
     long write(
         final ClearingHouse clearingHouse, final long timerId, final long timerDeadlineMs, final RecordOutput output)
     {
+        return write(clearingHouse, timerId, timerDeadlineMs, null, output);
+    }
+
+    /**
+     * Writes a complete snapshot of {@code clearingHouse}, the service's timer and the recent events to
+     * {@code output}. The events are not part of the state digest: it stays the clearing house's alone.
+     *
+     * @param clearingHouse      the state to write.
+     * @param timerId            the service's timer id.
+     * @param timerDeadlineMs    the deadline that timer is scheduled for, {@link Long#MAX_VALUE} when none.
+     * @param eventHistory       the recent events, null for none.
+     * @param output             receives each encoded record in order.
+     * @return the number of records between SnapshotBegin and SnapshotEnd.
+     */
+    long write(
+        final ClearingHouse clearingHouse,
+        final long timerId,
+        final long timerDeadlineMs,
+        final EventHistory eventHistory,
+        final RecordOutput output)
+    {
         this.output = output;
         recordCount = 0;
         begun = false;
@@ -137,6 +166,10 @@ final class SnapshotWriter implements ClearingStateSink
 
             timerRecord.wrapAndApplyHeader(buffer, 0, headerEncoder).timerId(timerId).deadlineMs(timerDeadlineMs);
             emitRecord(timerRecord.encodedLength());
+            if (null != eventHistory)
+            {
+                writeEvents(eventHistory);
+            }
 
             clearingHouse.stateDigest(digest);
             snapshotEnd.wrapAndApplyHeader(buffer, 0, headerEncoder)
@@ -151,6 +184,42 @@ final class SnapshotWriter implements ClearingStateSink
         {
             this.output = null;
         }
+    }
+
+    private void writeEvents(final EventHistory history)
+    {
+        final DirectBuffer ring = history.buffer();
+        long first = history.oldestSequence();
+        int count = 0;
+        int chunkLength = 0;
+        for (long sequence = first, newest = history.newestSequence(); sequence <= newest; sequence++)
+        {
+            final int length = history.length(sequence);
+            if (count > 0 && chunkLength + Integer.BYTES + length > EVENT_CHUNK_BYTES)
+            {
+                emitEvents(first, count, chunkLength);
+                first = sequence;
+                count = 0;
+                chunkLength = 0;
+            }
+            eventChunk.putInt(chunkLength, length, java.nio.ByteOrder.LITTLE_ENDIAN);
+            eventChunk.putBytes(chunkLength + Integer.BYTES, ring, history.offset(sequence), length);
+            chunkLength += Integer.BYTES + length;
+            count++;
+        }
+        if (count > 0)
+        {
+            emitEvents(first, count, chunkLength);
+        }
+    }
+
+    private void emitEvents(final long firstEventSequence, final int count, final int chunkLength)
+    {
+        recentEventsRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .firstEventSequence(firstEventSequence)
+            .eventCount(count)
+            .putEvents(eventChunk, 0, chunkLength);
+        emitRecord(recentEventsRecord.encodedLength());
     }
 
     public void header(
