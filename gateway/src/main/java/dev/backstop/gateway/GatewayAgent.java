@@ -51,6 +51,7 @@ public final class GatewayAgent implements Agent, ClusterResponseHandler
         this.ingress = ingress;
         this.events = events;
         cluster.handler(this);
+        events.replayRequester(cluster::requestEventReplay);
     }
 
     /**
@@ -94,7 +95,7 @@ public final class GatewayAgent implements Agent, ClusterResponseHandler
 
         try
         {
-            workCount += events.doWork();
+            workCount += events.doWork(nowNs);
         }
         catch (final RuntimeException ex)
         {
@@ -140,6 +141,22 @@ public final class GatewayAgent implements Agent, ClusterResponseHandler
     public void onSenderSequence(final long correlationId, final long senderId, final long lastAppliedSequence)
     {
         ingress.onSenderSequence(correlationId, senderId, lastAppliedSequence);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onEventReplayResult(final long fromEventSequence, final long lastEventSequence, final boolean expired)
+    {
+        events.onReplayResult(fromEventSequence, lastEventSequence, expired);
+    }
+
+    /**
+     * {@inheritDoc}
+     */
+    public void onLeaderChange()
+    {
+        events.onLeaderChange();
     }
 
     /**

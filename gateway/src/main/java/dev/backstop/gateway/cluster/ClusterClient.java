@@ -89,6 +89,11 @@ public final class ClusterClient implements AutoCloseable
         new dev.backstop.sbe.cluster.MessageHeaderEncoder();
     private final SenderSequenceQueryEncoder queryEncoder = new SenderSequenceQueryEncoder();
     private final UnsafeBuffer queryBuffer = new UnsafeBuffer(new byte[64]);
+    private final dev.backstop.sbe.cluster.ReplayEventsEncoder replayEncoder =
+        new dev.backstop.sbe.cluster.ReplayEventsEncoder();
+    private final dev.backstop.sbe.cluster.ReplayEventsResultDecoder replayResultDecoder =
+        new dev.backstop.sbe.cluster.ReplayEventsResultDecoder();
+    private final UnsafeBuffer replayBuffer = new UnsafeBuffer(new byte[64]);
 
     private ClusterResponseHandler handler;
     private AeronCluster aeronCluster;
@@ -241,6 +246,30 @@ public final class ClusterClient implements AutoCloseable
     }
 
     /**
+     * Asks the cluster to send this session the events from a sequence on again (best effort: not kept for a resend;
+     * the event republisher asks again while it is short).
+     *
+     * @param fromEventSequence first event wanted.
+     * @return true when the request was offered to the leader.
+     */
+    public boolean requestEventReplay(final long fromEventSequence)
+    {
+        if (!isIngressConnected())
+        {
+            return false;
+        }
+        replayEncoder.wrapAndApplyHeader(replayBuffer, 0, headerEncoder)
+            .correlationId(nextCorrelationId++)
+            .fromEventSequence(fromEventSequence);
+        if (aeronCluster.offer(replayBuffer, 0, HEADER_LENGTH + replayEncoder.encodedLength()) > 0)
+        {
+            lastIngressSendNs = nowNs;
+            return true;
+        }
+        return false;
+    }
+
+    /**
      * Abandons a sequence query (its logon timed out or its connection went).
      *
      * @param correlationId of the query.
@@ -356,6 +385,10 @@ public final class ClusterClient implements AutoCloseable
             System.err.println("[gateway] connected to cluster: leader=" + leaderMemberId +
                 " leadershipTermId=" + leadershipTermId + " clusterSessionId=" + connected.clusterSessionId() +
                 " resending=" + resent);
+            if (null != handler)
+            {
+                handler.onLeaderChange();
+            }
             return 1;
         }
         catch (final RuntimeException ex)
@@ -544,6 +577,21 @@ public final class ClusterClient implements AutoCloseable
                 break;
             }
 
+            case dev.backstop.sbe.cluster.ReplayEventsResultDecoder.TEMPLATE_ID:
+            {
+                if (blockLength < dev.backstop.sbe.cluster.ReplayEventsResultDecoder.BLOCK_LENGTH)
+                {
+                    break;
+                }
+                final dev.backstop.sbe.cluster.ReplayEventsResultDecoder result =
+                    replayResultDecoder.wrap(buffer, bodyOffset, blockLength, version);
+                handler.onEventReplayResult(
+                    result.fromEventSequence(),
+                    result.lastEventSequence(),
+                    ResultCode.SEQUENCE_REPLAY_EXPIRED == result.resultCode());
+                break;
+            }
+
             default:
                 counters.errors.incrementRelease();
                 break;
@@ -618,6 +666,10 @@ public final class ClusterClient implements AutoCloseable
             lastIngressSendNs = nowNs;
             System.err.println("[gateway] new cluster leader " + leaderMemberId + " in term " + leadershipTermId +
                 ": resending " + resent + " unacknowledged commands");
+            if (null != handler)
+            {
+                handler.onLeaderChange();
+            }
         }
     }
 }

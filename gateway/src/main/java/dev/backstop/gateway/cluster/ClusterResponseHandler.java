@@ -37,4 +37,23 @@ public interface ClusterResponseHandler
      * @param length of the message.
      */
     void onEvent(DirectBuffer buffer, int offset, int length);
+
+    /**
+     * The end of one batch of replayed events (ReplayEventsResult); the events themselves came through
+     * {@link #onEvent}.
+     *
+     * @param fromEventSequence first event asked for.
+     * @param lastEventSequence last event sent; when expired, the newest event the cluster no longer holds.
+     * @param expired           true when the cluster no longer holds {@code fromEventSequence}.
+     */
+    default void onEventReplayResult(final long fromEventSequence, final long lastEventSequence, final boolean expired)
+    {
+    }
+
+    /**
+     * The client connected to a cluster, or a new leader took over: events may have been lost in between.
+     */
+    default void onLeaderChange()
+    {
+    }
 }
