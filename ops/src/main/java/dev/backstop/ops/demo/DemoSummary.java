@@ -146,6 +146,22 @@ public final class DemoSummary
     }
 
     /**
+     * @return events the cluster published that the event-stream tap never received.
+     */
+    public long eventsMissed()
+    {
+        return Math.max(0, ledgerEventSequence - eventsSeen);
+    }
+
+    /**
+     * @return gaps the tap saw in the event stream's sequence.
+     */
+    public long eventGaps()
+    {
+        return eventGaps;
+    }
+
+    /**
      * @return wall time of the run in milliseconds.
      */
     public long wallTimeMs()
@@ -363,7 +379,7 @@ public final class DemoSummary
             .field("eventsSeen", eventsSeen)
             .field("lastEventSequence", lastEventSequence)
             .field("ledgerEventSequence", ledgerEventSequence)
-            .field("eventsMissed", Math.max(0, ledgerEventSequence - eventsSeen))
+            .field("eventsMissed", eventsMissed())
             .field("eventGaps", eventGaps)
             .field("resends", resends)
             .field("stateDigest", stateDigest)
