@@ -1,6 +1,8 @@
 package dev.backstop.ops.command;
 
+import dev.backstop.gateway.client.Ledger;
 import dev.backstop.ops.cluster.ClusterRun;
+import dev.backstop.ops.cluster.LedgerProbe;
 import dev.backstop.ops.cluster.LocalCluster;
 import dev.backstop.ops.cluster.NodeCounters;
 import dev.backstop.ops.process.JavaProcess;
@@ -137,6 +139,15 @@ public final class ClusterCommand implements Callable<Integer>
         @Option(names = "--run-dir", paramLabel = "DIR", description = "Run directory given to cluster start.")
         Path runDir;
 
+        @Option(names = "--digest", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Query the ledger's state digest through the gateway as the operator (default "
+                + "${DEFAULT-VALUE}).")
+        boolean digest;
+
+        @Option(names = "--timeout", paramLabel = "MS", defaultValue = "5000",
+            description = "How long the ledger query may take (default ${DEFAULT-VALUE} ms).")
+        long timeoutMs;
+
         public Integer call()
         {
             final Optional<ClusterRun> found = ClusterRun.open(runDir(runDir));
@@ -176,8 +187,10 @@ public final class ClusterCommand implements Callable<Integer>
             final Optional<ProcessHandle> gateway = run.process("gateway");
             System.out.printf("%-8s %-8s %s%n", "gateway", pidText(run, "gateway", gateway),
                 gateway.isPresent() ? "up" : "DOWN");
-            System.out.println("state digest: not a counter; `backstop demo --attach` prints it (stateDigest, " +
-                "from a QueryLedger sent as the operator through the gateway)");
+            if (digest && gateway.isPresent())
+            {
+                printDigest(run, timeoutMs);
+            }
             final boolean healthy = 1 == leaders && 2 == followers && gateway.isPresent();
             System.out.println(healthy ? "cluster healthy: 1 leader, 2 followers, gateway up" :
                 "cluster NOT healthy: " + leaders + " leader(s), " + followers + " follower(s), gateway " +
@@ -347,6 +360,22 @@ public final class ClusterCommand implements Callable<Integer>
             LocalCluster.deleteRecursively(dir);
         }
         return clean;
+    }
+
+    private static void printDigest(final ClusterRun run, final long timeoutMs)
+    {
+        try
+        {
+            final Ledger ledger = LedgerProbe.query(run, timeoutMs);
+            System.out.println("state digest: " + ledger.stateDigest() + " (QueryLedger as operator " +
+                LedgerProbe.OPERATOR_ID + ": term " + ledger.leadershipTermId() + ", " + ledger.tradesCleared() +
+                " trades cleared, " + ledger.accountCount() + " accounts, event sequence " + ledger.eventSequence() +
+                ")");
+        }
+        catch (final RuntimeException ex)
+        {
+            System.out.println("state digest: unavailable (" + ex.getMessage() + ")");
+        }
     }
 
     private static String pidText(final ClusterRun run, final String name, final Optional<ProcessHandle> process)
