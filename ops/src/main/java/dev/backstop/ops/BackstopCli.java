@@ -1,8 +1,10 @@
 package dev.backstop.ops;
 
+import dev.backstop.ops.command.ClusterCommand;
 import dev.backstop.ops.command.DemoCommand;
 import dev.backstop.ops.command.GatewayCommand;
 import dev.backstop.ops.command.NodeCommand;
+import dev.backstop.ops.command.NodeToolCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,11 +28,20 @@ import java.util.concurrent.Callable;
         DemoCommand.class,
         NodeCommand.class,
         GatewayCommand.class,
+        ClusterCommand.class,
+        NodeToolCommand.Snapshot.class,
+        NodeToolCommand.Suspend.class,
+        NodeToolCommand.Resume.class,
+        NodeToolCommand.Leader.class,
+        NodeToolCommand.Describe.class,
+        NodeToolCommand.Errors.class,
         CommandLine.HelpCommand.class
     },
     footer = {
         "%nExamples:",
         "  backstop demo",
+        "  backstop cluster start; backstop cluster status; backstop demo --attach; backstop cluster stop",
+        "  backstop snapshot; backstop leader --node 1; backstop errors --node 0",
         "  backstop node --config ops/config/node-0.properties",
         "  backstop gateway --config ops/config/gateway.properties"
     })

@@ -96,10 +96,9 @@ public final class LocalCluster implements AutoCloseable
             ctx.jvmOptions,
             overrides,
             ctx.classPath,
-            List.of("node", "--config", nodeConfig(memberId).toString(), "--exit-with-parent", ownPid()));
+            launcherArgs("node", nodeConfig(memberId)));
 
-        nodes[memberId] = processes.add(
-            JavaProcess.start(name, command, ctx.runDir.resolve(name + ".log"), ctx.workingDir));
+        nodes[memberId] = own(JavaProcess.start(name, command, ctx.runDir.resolve(name + ".log"), ctx.workingDir));
         return nodes[memberId];
     }
 
@@ -118,12 +117,23 @@ public final class LocalCluster implements AutoCloseable
             ctx.jvmOptions,
             overrides,
             ctx.classPath,
-            List.of("gateway", "--config", ctx.configDir.resolve("gateway.properties").toString(),
-                "--exit-with-parent", ownPid()));
+            launcherArgs("gateway", ctx.configDir.resolve("gateway.properties")));
 
-        gateway = processes.add(
-            JavaProcess.start("gateway", command, ctx.runDir.resolve("gateway.log"), ctx.workingDir));
+        gateway = own(JavaProcess.start("gateway", command, ctx.runDir.resolve("gateway.log"), ctx.workingDir));
         return gateway;
+    }
+
+    private List<String> launcherArgs(final String subcommand, final Path config)
+    {
+        // a detached cluster must outlive the command that started it, so its children do not watch their parent
+        return ctx.detached ?
+            List.of(subcommand, "--config", config.toString()) :
+            List.of(subcommand, "--config", config.toString(), "--exit-with-parent", ownPid());
+    }
+
+    private JavaProcess own(final JavaProcess process)
+    {
+        return ctx.detached ? process : processes.add(process);
     }
 
     /**
@@ -215,7 +225,8 @@ public final class LocalCluster implements AutoCloseable
         for (int i = 0; i < MEMBER_COUNT; i++)
         {
             final JavaProcess node = nodes[i];
-            if (null != node && node.isAlive() && isLeader(i))
+            final boolean running = ctx.detached ? null == node || node.isAlive() : null != node && node.isAlive();
+            if (running && isLeader(i))
             {
                 return i;
             }
@@ -286,7 +297,7 @@ public final class LocalCluster implements AutoCloseable
     public void close()
     {
         processes.close();
-        if (!ctx.aeronDirRoot.equals(ctx.runDir))
+        if (!ctx.detached && !ctx.aeronDirRoot.equals(ctx.runDir))
         {
             for (int i = 0; i < MEMBER_COUNT; i++)
             {
@@ -439,6 +450,7 @@ public final class LocalCluster implements AutoCloseable
         private final Map<String, String> nodeOverrides = new LinkedHashMap<>();
         private final Map<String, String> gatewayOverrides = new LinkedHashMap<>();
         private long stopGraceMs = ProcessGroup.DEFAULT_GRACE_MS;
+        private boolean detached;
         private boolean concluded;
 
         /**
@@ -576,6 +588,38 @@ public final class LocalCluster implements AutoCloseable
         public Path aeronDirRoot()
         {
             return aeronDirRoot;
+        }
+
+        /**
+         * @param aeronDirPrefix prefix of the media driver directory names (default {@code backstop-<pid>-<portBase>}).
+         * @return this.
+         */
+        public Context aeronDirPrefix(final String aeronDirPrefix)
+        {
+            this.aeronDirPrefix = aeronDirPrefix;
+            return this;
+        }
+
+        /**
+         * A detached cluster outlives this JVM: its children do not exit with their launcher, are not stopped by
+         * {@link LocalCluster#close()}, and keep their media driver directories; a cluster found by its run directory
+         * (no processes of this JVM) counts every node whose cluster dir says it leads.
+         *
+         * @param detached true for {@code backstop cluster start} and {@code demo --attach}.
+         * @return this.
+         */
+        public Context detached(final boolean detached)
+        {
+            this.detached = detached;
+            return this;
+        }
+
+        /**
+         * @return true when the cluster outlives this JVM.
+         */
+        public boolean detached()
+        {
+            return detached;
         }
 
         /**

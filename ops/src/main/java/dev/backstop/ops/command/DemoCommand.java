@@ -1,5 +1,6 @@
 package dev.backstop.ops.command;
 
+import dev.backstop.ops.cluster.ClusterRun;
 import dev.backstop.ops.demo.Demo;
 import dev.backstop.ops.demo.DemoSummary;
 import picocli.CommandLine.Command;
@@ -74,6 +75,12 @@ public final class DemoCommand implements Callable<Integer>
         description = "Leveraged accounts opened by the crash scenario (even, default ${DEFAULT-VALUE}).")
     int accounts;
 
+    @Option(names = "--attach",
+        description = "Play the default scenario against the cluster started by `backstop cluster start` (its "
+            + "--run-dir, default run/cluster): no processes of the demo's own, no leader kill, the cluster keeps "
+            + "running. The scenario expects a fresh cluster: run it once per cluster start.")
+    boolean attach;
+
     @Option(names = "--events", negatable = true, defaultValue = "true", fallbackValue = "true",
         description = "Print each event of the event stream as a JSON line (default ${DEFAULT-VALUE}).")
     boolean printEvents;
@@ -93,6 +100,10 @@ public final class DemoCommand implements Callable<Integer>
         {
             throw new ParameterException(spec.commandLine(), "--accounts must be even, 2 to 2000");
         }
+        if (attach)
+        {
+            return attachAndRun(chosen);
+        }
         final Path home = home();
         final Path config = null != configDir ? configDir : home.resolve("ops").resolve("config");
         final Path run = null != runDir ? runDir : home.resolve("run").resolve(
@@ -110,6 +121,29 @@ public final class DemoCommand implements Callable<Integer>
             .printEvents(printEvents)
             .out(System.out)).run();
 
+        System.out.println(summary.toJson());
+        System.out.flush();
+        return summary.isConsistent() ? 0 : 1;
+    }
+
+    private Integer attachAndRun(final Demo.Scenario chosen)
+    {
+        if (Demo.Scenario.DEFAULT != chosen)
+        {
+            throw new ParameterException(spec.commandLine(), "--attach plays the default scenario only");
+        }
+        final Path clusterRunDir = ClusterCommand.runDir(runDir);
+        final java.util.Optional<ClusterRun> run = ClusterRun.open(clusterRunDir);
+        if (run.isEmpty())
+        {
+            System.err.println("backstop demo --attach: no cluster in " + clusterRunDir + " (backstop cluster start)");
+            return 2;
+        }
+        final DemoSummary summary = new Demo(new Demo.Context()
+            .attachTo(run.get())
+            .scenario(chosen)
+            .printEvents(printEvents)
+            .out(System.out)).run();
         System.out.println(summary.toJson());
         System.out.flush();
         return summary.isConsistent() ? 0 : 1;

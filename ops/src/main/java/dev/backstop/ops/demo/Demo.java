@@ -3,6 +3,7 @@ package dev.backstop.ops.demo;
 import dev.backstop.gateway.client.EventStreamSubscriber;
 import dev.backstop.gateway.client.ExchangeClient;
 import dev.backstop.gateway.client.ExchangeClientException;
+import dev.backstop.ops.cluster.ClusterRun;
 import dev.backstop.ops.cluster.LocalCluster;
 import dev.backstop.ops.process.JavaProcess;
 import dev.backstop.sbe.exchange.SenderRole;
@@ -62,10 +63,11 @@ public final class Demo
         final DemoSummary summary = new DemoSummary();
         summary.nodes = LocalCluster.MEMBER_COUNT;
         summary.scenario = ctx.scenario;
-        summary.killLeader = ctx.killLeader && Scenario.DEFAULT == ctx.scenario;
+        summary.killLeader = ctx.killLeader && Scenario.DEFAULT == ctx.scenario && null == ctx.attachTo;
         summary.runDir = ctx.runDir.toString();
 
-        final LocalCluster.Context clusterCtx = new LocalCluster.Context()
+        final LocalCluster.Context clusterCtx = null != ctx.attachTo ? ctx.attachTo.attachContext() :
+            new LocalCluster.Context()
             .configDir(ctx.configDir)
             .runDir(ctx.runDir)
             .portBase(ctx.portBase)
@@ -92,25 +94,35 @@ public final class Demo
         Runtime.getRuntime().addShutdownHook(hook);
         try
         {
-            narrator.step("Backstop demo: run directory " + ctx.runDir + ", ports " + ctx.portBase + "-" +
-                (ctx.portBase + LocalCluster.GATEWAY_PORT_OFFSET + 99));
+            narrator.step("Backstop demo: run directory " + clusterCtx.runDir() + ", ports " +
+                clusterCtx.portBase() + "-" + (clusterCtx.portBase() + LocalCluster.GATEWAY_PORT_OFFSET + 99));
             final int stale = LocalCluster.removeStaleAeronDirs(clusterCtx.aeronDirRoot());
             if (stale > 0)
             {
                 narrator.step("removed " + stale + " media driver director" + (stale == 1 ? "y" : "ies") +
                     " left in " + clusterCtx.aeronDirRoot() + " by an earlier run that was killed");
             }
-            cluster.startNodes();
-            narrator.step("started " + describe(cluster, 0) + ", " + describe(cluster, 1) + ", " +
-                describe(cluster, 2) + " as separate processes; waiting for an election");
+            if (null != ctx.attachTo)
+            {
+                final int leader = cluster.awaitLeader(ctx.startupTimeoutMs, -1);
+                summary.initialLeader = leader;
+                narrator.step("attached to the running cluster in " + clusterCtx.runDir() + "; node-" + leader +
+                    " is the leader; its gateway takes exchanges and members at " + cluster.gatewayEndpoint());
+            }
+            else
+            {
+                cluster.startNodes();
+                narrator.step("started " + describe(cluster, 0) + ", " + describe(cluster, 1) + ", " +
+                    describe(cluster, 2) + " as separate processes; waiting for an election");
 
-            final int leader = cluster.awaitLeader(ctx.startupTimeoutMs, -1);
-            summary.initialLeader = leader;
-            narrator.step("node-" + leader + " is the leader (ClusterTool is-leader on each node's cluster dir)");
+                final int leader = cluster.awaitLeader(ctx.startupTimeoutMs, -1);
+                summary.initialLeader = leader;
+                narrator.step("node-" + leader + " is the leader (ClusterTool is-leader on each node's cluster dir)");
 
-            final JavaProcess gateway = cluster.startGateway();
-            narrator.step("started gateway (pid " + gateway.pid() + "): exchanges and members send to " +
-                cluster.gatewayEndpoint() + ", events published via " + cluster.eventControlEndpoint());
+                final JavaProcess gateway = cluster.startGateway();
+                narrator.step("started gateway (pid " + gateway.pid() + "): exchanges and members send to " +
+                    cluster.gatewayEndpoint() + ", events published via " + cluster.eventControlEndpoint());
+            }
 
             resources.driver = launchClientDriver(cluster);
             resources.tap = new EventTap(EventStreamSubscriber.connect(new EventStreamSubscriber.Context()
@@ -169,7 +181,7 @@ public final class Demo
                     cluster,
                     narrator,
                     summary,
-                    ctx.killLeader).run();
+                    summary.killLeader).run();
             }
             summary.finalLeader = cluster.findLeader();
 
@@ -201,11 +213,15 @@ public final class Demo
                 summary.lastEventSequence = resources.tap.lastEventSequence();
                 summary.eventGaps = resources.tap.gaps();
             }
-            narrator.step("stopping: SIGTERM to every node and the gateway, SIGKILL after " +
-                ctx.stopGraceMs / 1000 + " s");
+            if (null == ctx.attachTo)
+            {
+                narrator.step("stopping: SIGTERM to every node and the gateway, SIGKILL after " +
+                    ctx.stopGraceMs / 1000 + " s");
+            }
             resources.close();
             removeHook(hook);
-            narrator.step("all processes stopped; logs in " + ctx.runDir);
+            narrator.step(null == ctx.attachTo ? "all processes stopped; logs in " + ctx.runDir :
+                "detached from the cluster, which keeps running (backstop cluster stop ends it)");
         }
 
         summary.check();
@@ -436,6 +452,7 @@ public final class Demo
         private long stopGraceMs = 10_000;
         private final Map<String, String> nodeOverrides = new LinkedHashMap<>();
         private final Map<String, String> gatewayOverrides = new LinkedHashMap<>();
+        private ClusterRun attachTo;
         private boolean concluded;
 
         /**
@@ -450,6 +467,17 @@ public final class Demo
                 throw new IllegalStateException("Context already concluded");
             }
             concluded = true;
+            if (null != attachTo)
+            {
+                if (Scenario.DEFAULT != scenario)
+                {
+                    throw new IllegalArgumentException("only the default scenario can attach to a running cluster");
+                }
+                configDir = attachTo.configDir();
+                runDir = attachTo.runDir();
+                portBase = attachTo.portBase();
+                killLeader = false;
+            }
             if (null == configDir || null == runDir)
             {
                 throw new IllegalArgumentException("configDir and runDir are required");
@@ -470,6 +498,19 @@ public final class Demo
             {
                 throw new IllegalArgumentException("timeouts must be positive");
             }
+            return this;
+        }
+
+        /**
+         * Play the default scenario against a cluster started by {@code backstop cluster start} instead of starting
+         * one: no processes of the demo's own, no leader killed, the cluster left running.
+         *
+         * @param attachTo the running cluster's run directory.
+         * @return this.
+         */
+        public Context attachTo(final ClusterRun attachTo)
+        {
+            this.attachTo = attachTo;
             return this;
         }
 

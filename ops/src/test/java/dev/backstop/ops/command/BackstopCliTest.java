@@ -2,6 +2,9 @@ package dev.backstop.ops.command;
 
 import dev.backstop.ops.BackstopCli;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -14,6 +17,13 @@ class BackstopCliTest
         assertEquals(0, BackstopCli.execute("demo", "--help"));
         assertEquals(0, BackstopCli.execute("node", "--help"));
         assertEquals(0, BackstopCli.execute("gateway", "--help"));
+        assertEquals(0, BackstopCli.execute("cluster", "start", "--help"));
+        assertEquals(0, BackstopCli.execute("cluster", "status", "--help"));
+        assertEquals(0, BackstopCli.execute("cluster", "stop", "--help"));
+        for (final String verb : new String[]{ "snapshot", "suspend", "resume", "leader", "describe", "errors" })
+        {
+            assertEquals(0, BackstopCli.execute(verb, "--help"), verb);
+        }
     }
 
     @Test
@@ -26,5 +36,20 @@ class BackstopCliTest
         assertEquals(2, BackstopCli.execute("node"));
         assertEquals(2, BackstopCli.execute("node", "--config", "/no/such/node.properties"));
         assertEquals(2, BackstopCli.execute("gateway", "--config", "/no/such/gateway.properties"));
+    }
+
+    @Test
+    void shouldReportNoClusterInAnEmptyRunDirectory(@TempDir final Path runDir)
+    {
+        final String dir = runDir.toString();
+        assertEquals(2, BackstopCli.execute("cluster"));
+        assertEquals(1, BackstopCli.execute("cluster", "status", "--run-dir", dir));
+        assertEquals(1, BackstopCli.execute("cluster", "stop", "--run-dir", dir));
+        assertEquals(2, BackstopCli.execute("demo", "--attach", "--run-dir", dir));
+        assertEquals(2, BackstopCli.execute("demo", "--attach", "--scenario", "crash", "--run-dir", dir));
+        for (final String verb : new String[]{ "snapshot", "suspend", "resume", "leader", "describe", "errors" })
+        {
+            assertEquals(2, BackstopCli.execute(verb, "--run-dir", dir), verb);
+        }
     }
 }
