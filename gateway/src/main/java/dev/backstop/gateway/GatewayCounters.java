@@ -68,6 +68,8 @@ public final class GatewayCounters implements AutoCloseable
     public final AtomicCounter eventGaps;
     /** Events not delivered on a publication (no subscriber, or outbox full). */
     public final AtomicCounter eventsDropped;
+    /** Answers by command type and result code, and command latency (Micrometer only, not Aeron counters). */
+    public final CommandMetrics commands = new CommandMetrics();
 
     private interface Allocator
     {
@@ -141,6 +143,7 @@ public final class GatewayCounters implements AutoCloseable
                 FunctionCounter.builder(name, counter, AtomicCounter::get).register(registry);
             }
         }
+        commands.bindTo(registry);
     }
 
     /**

@@ -287,6 +287,7 @@ public final class IngressAdapter implements IngressHandler, AutoCloseable
         final ReasonText reason)
     {
         counters.messagesRefused.incrementRelease();
+        counters.commands.onRefused(templateId, code.value());
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + commandResponse
             .wrapAndApplyHeader(replyBuffer, 0, replyHeader)
             .sequence(sequence)
