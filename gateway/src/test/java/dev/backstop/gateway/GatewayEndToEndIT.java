@@ -271,6 +271,7 @@ final class GatewayEndToEndIT
         assertTrue(sample(body, "backstop_gateway_aeron_driver_errors") >= 0);
         assertTrue(sample(body, "backstop_gateway_aeron_driver_back_pressure") >= 0);
         assertTrue(sample(body, "backstop_gateway_cluster_connected") == 1);
+        assertTrue(sample(body, "backstop_gateway_sessions") >= 4, "operator, exchange and two members");
         assertTrue(sample(body, "backstop_gateway_events_republished_total") >= 2);
     }
 

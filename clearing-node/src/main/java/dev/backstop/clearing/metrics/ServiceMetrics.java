@@ -54,6 +54,19 @@ public final class ServiceMetrics
     public static final int APPLIED_LOG_POSITION = 10;
     private static final int VALUE_COUNT = 11;
 
+    /** Index of each domain event count. */
+    public static final int LIQUIDATIONS_STARTED = 0;
+    public static final int AUCTION_FILLS = 1;
+    public static final int POOL_TAKEOVERS = 2;
+    private static final int EVENT_COUNT = 3;
+    private static final String[] EVENT_NAMES = { "liquidations.started", "auction.fills", "pool.takeovers" };
+    private static final String[] EVENT_DESCRIPTIONS =
+    {
+        "liquidations started since the service started (log replay included)",
+        "auction fills since the service started (log replay included)",
+        "pool takeovers since the service started (log replay included)"
+    };
+
     private static final String[] VALUE_NAMES =
     {
         "insurance.fund", "open.deficits", "fee.account", "net.deposits", "event.sequence", "trades.cleared",
@@ -81,6 +94,7 @@ public final class ServiceMetrics
     private static final String[] TYPE_NAME_BY_TEMPLATE_ID = new String[MAX_TEMPLATE_ID + 1];
     private final AtomicLongArray commands = new AtomicLongArray((MAX_TEMPLATE_ID + 1) * OUTCOMES.length);
     private final AtomicLongArray values = new AtomicLongArray(VALUE_COUNT);
+    private final AtomicLongArray events = new AtomicLongArray(EVENT_COUNT);
 
     static
     {
@@ -120,8 +134,7 @@ public final class ServiceMetrics
         if (templateId >= 0 && templateId <= MAX_TEMPLATE_ID)
         {
             final int index = templateId * OUTCOMES.length + outcome.ordinal();
-            // Single writer: a plain read plus an ordered write is enough and cheaper than an atomic increment.
-            commands.lazySet(index, commands.get(index) + 1);
+            increment(commands, index);
         }
     }
 
@@ -133,6 +146,39 @@ public final class ServiceMetrics
     public long commandCount(final int templateId, final Outcome outcome)
     {
         return commands.get(templateId * OUTCOMES.length + outcome.ordinal());
+    }
+
+    /**
+     * Counts a liquidation started. Called by the service thread only.
+     */
+    public void liquidationStarted()
+    {
+        increment(events, LIQUIDATIONS_STARTED);
+    }
+
+    /**
+     * Counts an auction fill. Called by the service thread only.
+     */
+    public void auctionFill()
+    {
+        increment(events, AUCTION_FILLS);
+    }
+
+    /**
+     * Counts a pool takeover. Called by the service thread only.
+     */
+    public void poolTakeover()
+    {
+        increment(events, POOL_TAKEOVERS);
+    }
+
+    /**
+     * @param index one of the event indices, e.g. {@link #LIQUIDATIONS_STARTED}.
+     * @return how many such events the service has published.
+     */
+    public long eventCount(final int index)
+    {
+        return events.get(index);
     }
 
     /**
@@ -182,6 +228,14 @@ public final class ServiceMetrics
             }
         }
 
+        for (int i = 0; i < EVENT_COUNT; i++)
+        {
+            final int index = i;
+            FunctionCounter.builder(prefix + "." + EVENT_NAMES[i], events, (array) -> array.get(index))
+                .description(EVENT_DESCRIPTIONS[i])
+                .register(registry);
+        }
+
         for (int i = 0; i < VALUE_COUNT; i++)
         {
             final int index = i;
@@ -206,6 +260,12 @@ public final class ServiceMetrics
     public static int maxTemplateId()
     {
         return MAX_TEMPLATE_ID;
+    }
+
+    private static void increment(final AtomicLongArray array, final int index)
+    {
+        // Single writer: a plain read plus an ordered write is enough and cheaper than an atomic increment.
+        array.lazySet(index, array.get(index) + 1);
     }
 
     private static void name(final int templateId, final String type)

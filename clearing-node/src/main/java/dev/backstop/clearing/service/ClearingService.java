@@ -122,7 +122,7 @@ public final class ClearingService implements ClusteredService
     private final LiquidationEngine liquidationEngine;
     private final ServiceMetrics metrics = new ServiceMetrics();
     private final Egress egress = new Egress();
-    private final ClusterEventPublisher events = new ClusterEventPublisher(egress);
+    private final ClusterEventPublisher events = new ClusterEventPublisher(egress, metrics);
     private final SnapshotWriter snapshotWriter = new SnapshotWriter();
     private final SnapshotWriter.RecordOutput snapshotOutput = this::offerSnapshotRecord;
 

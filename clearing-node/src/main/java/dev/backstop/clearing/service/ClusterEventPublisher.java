@@ -1,5 +1,6 @@
 package dev.backstop.clearing.service;
 
+import dev.backstop.clearing.metrics.ServiceMetrics;
 import dev.backstop.clearing.domain.ClearingEvents;
 import dev.backstop.clearing.domain.CommandType;
 import dev.backstop.clearing.domain.Instrument;
@@ -106,10 +107,17 @@ final class ClusterEventPublisher implements ClearingEvents
     private long logPosition;
     private long clusterTime;
     private long eventsPublished;
+    private final ServiceMetrics metrics;
 
     ClusterEventPublisher(final Egress egress)
     {
+        this(egress, new ServiceMetrics());
+    }
+
+    ClusterEventPublisher(final Egress egress, final ServiceMetrics metrics)
+    {
         this.egress = egress;
+        this.metrics = metrics;
     }
 
     /**
@@ -449,6 +457,7 @@ final class ClusterEventPublisher implements ClearingEvents
         final long maintenanceMargin,
         final dev.backstop.clearing.domain.LiquidationCause cause)
     {
+        metrics.liquidationStarted();
         final dev.backstop.sbe.events.LiquidationStartedEncoder encoder = liquidationStarted;
         encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .eventSequence(eventSequence)
@@ -540,6 +549,7 @@ final class ClusterEventPublisher implements ClearingEvents
         final long equityAfter,
         final long maintenanceMarginAfter)
     {
+        metrics.auctionFill();
         final dev.backstop.sbe.events.AuctionFillEncoder encoder = auctionFill;
         encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .eventSequence(eventSequence)
@@ -595,6 +605,7 @@ final class ClusterEventPublisher implements ClearingEvents
         final long equityAfter,
         final long maintenanceMarginAfter)
     {
+        metrics.poolTakeover();
         final dev.backstop.sbe.events.PoolTakeoverEncoder encoder = poolTakeover;
         encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .eventSequence(eventSequence)

@@ -223,6 +223,8 @@ class ClearingClusterTest
             assertEquals(expectedNetDeposits, (long)scrape.value("backstop_node_net_deposits", node));
             assertTrue(scrape.value("backstop_node_event_sequence", node) > 0, "event sequence");
             assertEquals(ACCOUNTS.length, (long)scrape.value("backstop_node_accounts", node));
+            assertEquals(0, scrape.value("backstop_node_liquidations_started_total", node));
+            assertEquals(0, scrape.value("backstop_node_open_deficits", node));
         }
         assertEquals(1, leaders, "exactly one leader across the members");
     }

@@ -710,6 +710,7 @@ public final class IngressAdapter implements IngressHandler, AutoCloseable
             session = new ExchangeSession(key, imageSessionId, sourceIdentity);
             sessionByKey.put(key, session);
             sessions.add(session);
+            counters.sessions.setRelease(sessions.size());
         }
         return session;
     }
@@ -721,6 +722,7 @@ public final class IngressAdapter implements IngressHandler, AutoCloseable
             sessionByKey.remove(session.key());
         }
         sessions.remove(session);
+        counters.sessions.setRelease(sessions.size());
         if (ExchangeSession.State.LOGON_PENDING == session.state())
         {
             sessionByLogonCorrelationId.remove(session.logonCorrelationId());
