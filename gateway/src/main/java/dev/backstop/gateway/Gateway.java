@@ -4,12 +4,16 @@ import dev.backstop.gateway.cluster.ClusterClient;
 import dev.backstop.gateway.events.EventRepublisher;
 import dev.backstop.gateway.ingress.IngressAdapter;
 import dev.backstop.gateway.ingress.SenderDirectory;
+import dev.backstop.gateway.metrics.AeronDriverGauges;
+import dev.backstop.gateway.metrics.MetricsHttpServer;
 import io.aeron.Aeron;
 import io.aeron.CommonContext;
 import io.aeron.ExclusivePublication;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.agrona.CloseHelper;
 import org.agrona.SystemUtil;
 import org.agrona.concurrent.AgentRunner;
@@ -49,6 +53,7 @@ public final class Gateway implements AutoCloseable
     private final GatewayCounters counters;
     private final GatewayAgent agent;
     private final AgentRunner runner;
+    private final MetricsHttpServer metricsServer;
 
     private Gateway(
         final Context ctx,
@@ -56,7 +61,8 @@ public final class Gateway implements AutoCloseable
         final Aeron aeron,
         final GatewayCounters counters,
         final GatewayAgent agent,
-        final AgentRunner runner)
+        final AgentRunner runner,
+        final MetricsHttpServer metricsServer)
     {
         this.ctx = ctx;
         this.driver = driver;
@@ -64,6 +70,7 @@ public final class Gateway implements AutoCloseable
         this.counters = counters;
         this.agent = agent;
         this.runner = runner;
+        this.metricsServer = metricsServer;
     }
 
     /**
@@ -114,6 +121,7 @@ public final class Gateway implements AutoCloseable
         ClusterClient cluster = null;
         IngressAdapter ingress = null;
         EventRepublisher events = null;
+        MetricsHttpServer metricsServer = null;
         final List<ExclusivePublication> eventPublications = new ArrayList<>();
         try
         {
@@ -138,6 +146,14 @@ public final class Gateway implements AutoCloseable
             if (null != ctx.meterRegistry())
             {
                 counters.bindTo(ctx.meterRegistry());
+                AeronDriverGauges.bindDriver(ctx.meterRegistry(), aeron.countersReader(), "backstop.gateway");
+            }
+            if (ctx.metricsPort() > 0)
+            {
+                final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+                counters.bindTo(registry);
+                AeronDriverGauges.bindDriver(registry, aeron.countersReader(), "backstop.gateway");
+                metricsServer = MetricsHttpServer.start(ctx.metricsPort(), registry, "backstop-gateway-metrics");
             }
 
             final NanoClock clock = SystemNanoClock.INSTANCE;
@@ -185,7 +201,7 @@ public final class Gateway implements AutoCloseable
                 agent);
             AgentRunner.startOnThread(runner);
 
-            return new Gateway(ctx, driver, aeron, counters, agent, runner);
+            return new Gateway(ctx, driver, aeron, counters, agent, runner, metricsServer);
         }
         catch (final RuntimeException ex)
         {
@@ -194,7 +210,7 @@ public final class Gateway implements AutoCloseable
             {
                 CloseHelper.quietCloseAll(eventPublications);
             }
-            CloseHelper.quietCloseAll(counters, aeron, driver);
+            CloseHelper.quietCloseAll(metricsServer, counters, aeron, driver);
             throw ex;
         }
     }
@@ -245,7 +261,16 @@ public final class Gateway implements AutoCloseable
     public void close()
     {
         CloseHelper.quietClose(runner);
-        CloseHelper.quietCloseAll(counters, aeron, driver);
+        // Metrics before the client and driver: the gauges read counters that are unmapped when those close.
+        CloseHelper.quietCloseAll(metricsServer, counters, aeron, driver);
+    }
+
+    /**
+     * @return the bound metrics port, 0 when metrics are off.
+     */
+    public int metricsPort()
+    {
+        return null == metricsServer ? 0 : metricsServer.port();
     }
 
     GatewayAgent agent()
@@ -307,6 +332,8 @@ public final class Gateway implements AutoCloseable
         public static final String RECONNECT_INTERVAL_MS_PROP = "backstop.gateway.cluster.reconnectIntervalMs";
         /** Most commands in flight to the cluster. */
         public static final String MAX_UNACKNOWLEDGED_PROP = "backstop.gateway.cluster.maxUnacknowledged";
+        /** TCP port on 127.0.0.1 serving Prometheus metrics at /metrics (0 = off; the local demo uses 9510). */
+        public static final String METRICS_PORT_PROP = "backstop.gateway.metricsPort";
         /** Event stream publication channel. */
         public static final String EVENT_CHANNEL_PROP = "backstop.gateway.events.channel";
         /** Event stream id. */
@@ -343,7 +370,7 @@ public final class Gateway implements AutoCloseable
             CLUSTER_EGRESS_CHANNEL_PROP, CLUSTER_EGRESS_STREAM_ID_PROP, CLUSTER_MESSAGE_TIMEOUT_MS_PROP,
             KEEP_ALIVE_INTERVAL_MS_PROP, CLUSTER_UNAVAILABLE_TIMEOUT_MS_PROP, RESEND_TIMEOUT_MS_PROP,
             RECONNECT_INTERVAL_MS_PROP, MAX_UNACKNOWLEDGED_PROP, EVENT_CHANNEL_PROP, EVENT_STREAM_ID_PROP,
-            EVENT_IPC_CHANNEL_PROP, EVENT_IPC_STREAM_ID_PROP);
+            EVENT_IPC_CHANNEL_PROP, EVENT_IPC_STREAM_ID_PROP, METRICS_PORT_PROP);
 
         private boolean concluded;
         private String aeronDirectoryName = CommonContext.getAeronDirectoryName() + "-backstop-gateway";
@@ -368,6 +395,7 @@ public final class Gateway implements AutoCloseable
         private long resendTimeoutMs = 5_000;
         private long reconnectIntervalMs = 500;
         private int maxUnacknowledged = 16_384;
+        private int metricsPort = 0;
         private String eventChannel = EVENT_CHANNEL_DEFAULT;
         private int eventStreamId = EVENT_STREAM_ID_DEFAULT;
         private String eventIpcChannel = "";
@@ -467,6 +495,7 @@ public final class Gateway implements AutoCloseable
             ctx.resendTimeoutMs(number(values, RESEND_TIMEOUT_MS_PROP, ctx.resendTimeoutMs));
             ctx.reconnectIntervalMs(number(values, RECONNECT_INTERVAL_MS_PROP, ctx.reconnectIntervalMs));
             ctx.maxUnacknowledged(integer(values, MAX_UNACKNOWLEDGED_PROP, ctx.maxUnacknowledged));
+            ctx.metricsPort(integer(values, METRICS_PORT_PROP, ctx.metricsPort));
             ctx.eventChannel(values.getOrDefault(EVENT_CHANNEL_PROP, ctx.eventChannel).trim());
             ctx.eventStreamId(integer(values, EVENT_STREAM_ID_PROP, ctx.eventStreamId));
             ctx.eventIpcChannel(values.getOrDefault(EVENT_IPC_CHANNEL_PROP, ctx.eventIpcChannel).trim());
@@ -520,6 +549,7 @@ public final class Gateway implements AutoCloseable
             require(resendTimeoutMs > 0, RESEND_TIMEOUT_MS_PROP + " must be positive");
             require(reconnectIntervalMs >= 0, RECONNECT_INTERVAL_MS_PROP + " must not be negative");
             require(maxUnacknowledged > 0, MAX_UNACKNOWLEDGED_PROP + " must be positive");
+            require(metricsPort >= 0 && metricsPort <= 65535, METRICS_PORT_PROP + " must be in [0, 65535]");
             require(senders.size() > 0, "no senders enrolled: add " + SenderDirectory.KEY_PREFIX +
                 "<id>.role and .secret");
             return this;
@@ -886,6 +916,19 @@ public final class Gateway implements AutoCloseable
         public Context maxUnacknowledged(final int max)
         {
             this.maxUnacknowledged = max;
+            return this;
+        }
+
+        /** @return metrics port on 127.0.0.1, 0 = off. */
+        public int metricsPort()
+        {
+            return metricsPort;
+        }
+
+        /** @param port metrics port on 127.0.0.1, 0 = off. @return this. */
+        public Context metricsPort(final int port)
+        {
+            this.metricsPort = port;
             return this;
         }
 

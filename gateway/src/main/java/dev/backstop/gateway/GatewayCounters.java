@@ -68,6 +68,10 @@ public final class GatewayCounters implements AutoCloseable
     public final AtomicCounter eventGaps;
     /** Events not delivered on a publication (no subscriber, or outbox full). */
     public final AtomicCounter eventsDropped;
+    /** Sessions (image sources) the ingress adapter holds, logged on or not (a level, not a count). */
+    public final AtomicCounter sessions;
+    /** Answers by command type and result code, and command latency (Micrometer only, not Aeron counters). */
+    public final CommandMetrics commands = new CommandMetrics();
 
     private interface Allocator
     {
@@ -95,6 +99,7 @@ public final class GatewayCounters implements AutoCloseable
         eventDuplicates = add(allocator, "events.duplicate", "duplicate events");
         eventGaps = add(allocator, "events.gaps", "event sequence gaps");
         eventsDropped = add(allocator, "events.dropped", "events dropped");
+        sessions = add(allocator, "sessions", "sessions");
     }
 
     /**
@@ -132,7 +137,7 @@ public final class GatewayCounters implements AutoCloseable
         {
             final AtomicCounter counter = all.get(i);
             final String name = "backstop.gateway." + names.get(i);
-            if (counter == unacknowledged || counter == clusterConnected)
+            if (counter == unacknowledged || counter == clusterConnected || counter == sessions)
             {
                 Gauge.builder(name, counter, AtomicCounter::get).register(registry);
             }
@@ -141,6 +146,7 @@ public final class GatewayCounters implements AutoCloseable
                 FunctionCounter.builder(name, counter, AtomicCounter::get).register(registry);
             }
         }
+        commands.bindTo(registry);
     }
 
     /**

@@ -60,6 +60,7 @@ final class GatewayEndToEndIT
     private static final String GATEWAY_ENDPOINT = "127.0.0.1:21400";
     private static final String EVENT_CONTROL = "127.0.0.1:21410";
     private static final String EGRESS = "aeron:udp?endpoint=127.0.0.1:21420|term-length=128k";
+    private static final int METRICS_PORT = 21510;
     private static final long UNAVAILABLE_TIMEOUT_MS = 6_000;
     private static final int INSTRUMENT = 1;
     private static final long BUYER = 10;
@@ -97,6 +98,7 @@ final class GatewayEndToEndIT
             .eventChannel("aeron:udp?control=" + EVENT_CONTROL + "|control-mode=dynamic")
             .clusterUnavailableTimeoutMs(UNAVAILABLE_TIMEOUT_MS)
             .logonTimeoutMs(20_000)
+            .metricsPort(METRICS_PORT)
             .senders(new SenderDirectory()
                 .add(new Sender(1, SenderRole.OPERATOR, "demo-operator"))
                 .add(new Sender(100, SenderRole.EXCHANGE, "demo-exchange"))
@@ -241,6 +243,80 @@ final class GatewayEndToEndIT
         assertTrue(eventLines.stream().anyMatch((line) -> line.contains("\"type\":\"TradeCleared\"")));
         assertEquals(0, events.gapCount());
         assertTrue(gateway.counters().messagesRefused.get() >= 8);
+        assertMetrics();
+    }
+
+    /**
+     * The Prometheus endpoint shows commands by type, result and who answered, a latency histogram with one sample
+     * per result, and the driver's counters.
+     */
+    private void assertMetrics()
+    {
+        assertEquals(METRICS_PORT, gateway.metricsPort());
+        final String body = scrape();
+        final String trade = "type=\"TRADE\"";
+        final String cluster = "source=\"cluster\"";
+        final String atGateway = "source=\"gateway\"";
+        assertTrue(sample(body, "backstop_gateway_commands_total", trade, "result=\"ACCEPTED\"", cluster) >= 2,
+            body);
+        assertEquals(1, sample(body, "backstop_gateway_commands_total", trade, "result=\"DUPLICATE_TRADE\"",
+            cluster));
+        assertEquals(1, sample(body, "backstop_gateway_commands_total", trade, "result=\"INVALID_QUANTITY\"",
+            atGateway));
+        assertEquals(1, sample(body, "backstop_gateway_commands_total", "type=\"DEPOSIT\"",
+            "result=\"INVALID_AMOUNT\"", atGateway));
+        final long responses = gateway.counters().commands.responses();
+        assertTrue(responses >= 10, "responses " + responses);
+        assertEquals(responses, sample(body, "backstop_gateway_command_latency_seconds_count"));
+        assertTrue(sample(body, "backstop_gateway_command_latency_seconds_bucket", "le=\"+Inf\"") == responses);
+        assertTrue(sample(body, "backstop_gateway_aeron_driver_errors") >= 0);
+        assertTrue(sample(body, "backstop_gateway_aeron_driver_back_pressure") >= 0);
+        assertTrue(sample(body, "backstop_gateway_cluster_connected") == 1);
+        assertTrue(sample(body, "backstop_gateway_sessions") >= 4, "operator, exchange and two members");
+        assertTrue(sample(body, "backstop_gateway_events_republished_total") >= 2);
+    }
+
+    private static String scrape()
+    {
+        try
+        {
+            final java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://127.0.0.1:" + METRICS_PORT + "/metrics"))
+                    .timeout(Duration.ofSeconds(10)).GET().build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode());
+            return response.body();
+        }
+        catch (final java.io.IOException ex)
+        {
+            throw new IllegalStateException(ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(ex);
+        }
+    }
+
+    private static long sample(final String body, final String name, final String... labels)
+    {
+        for (final String line : body.split("\n"))
+        {
+            if (line.startsWith(name + "{") || line.startsWith(name + " "))
+            {
+                boolean matches = true;
+                for (final String label : labels)
+                {
+                    matches &= line.contains(label);
+                }
+                if (matches)
+                {
+                    return (long)Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                }
+            }
+        }
+        throw new AssertionError("no sample " + name + " " + String.join(",", labels) + " in:\n" + body);
     }
 
     @Test

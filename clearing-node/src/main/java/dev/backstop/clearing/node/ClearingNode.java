@@ -1,5 +1,10 @@
 package dev.backstop.clearing.node;
 
+import dev.backstop.clearing.metrics.AeronCounterGauges;
+import dev.backstop.clearing.metrics.MetricsHttpServer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.agrona.concurrent.status.CountersReader;
 import dev.backstop.clearing.service.ClearingService;
 import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
@@ -46,11 +51,17 @@ import static dev.backstop.clearing.node.ClearingNodeConfiguration.*;
  */
 public final class ClearingNode implements AutoCloseable
 {
+    /**
+     * Prefix of every meter a node registers (Prometheus names them {@code backstop_node_...}).
+     */
+    public static final String METRICS_PREFIX = "backstop.node";
+
     private final Context context;
     private final ClearingService service;
     private final ClusteredMediaDriver clusteredMediaDriver;
     private final ClusteredServiceContainer container;
     private final AgentRunner snapshotSchedulerRunner;
+    private final MetricsHttpServer metricsServer;
     private volatile boolean closed;
 
     private ClearingNode(final Context context)
@@ -84,9 +95,37 @@ public final class ClearingNode implements AutoCloseable
             throw ex;
         }
 
+        MetricsHttpServer server = null;
+        if (context.metricsPort() > 0)
+        {
+            try
+            {
+                server = startMetrics(context, service, mediaDriver);
+            }
+            catch (final RuntimeException ex)
+            {
+                CloseHelper.quietCloseAll(schedulerRunner, serviceContainer, mediaDriver);
+                throw ex;
+            }
+        }
+
         this.clusteredMediaDriver = mediaDriver;
         this.container = serviceContainer;
         this.snapshotSchedulerRunner = schedulerRunner;
+        this.metricsServer = server;
+    }
+
+    private static MetricsHttpServer startMetrics(
+        final Context context, final ClearingService service, final ClusteredMediaDriver mediaDriver)
+    {
+        final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        registry.config().commonTags("node", Integer.toString(context.nodeId()));
+        final CountersReader counters = mediaDriver.mediaDriver().context().countersManager();
+        AeronCounterGauges.bindDriver(registry, counters, METRICS_PREFIX);
+        AeronCounterGauges.bindCluster(registry, counters, METRICS_PREFIX);
+        service.metrics().bindTo(registry, METRICS_PREFIX);
+        return MetricsHttpServer.start(
+            context.metricsPort(), registry, "backstop-node-" + context.nodeId() + "-metrics");
     }
 
     /**
@@ -247,6 +286,14 @@ public final class ClearingNode implements AutoCloseable
     }
 
     /**
+     * @return the bound metrics port, 0 when metrics are off.
+     */
+    public int metricsPort()
+    {
+        return null == metricsServer ? 0 : metricsServer.port();
+    }
+
+    /**
      * @return true once {@link #close()} has been called.
      */
     public boolean isClosed()
@@ -264,7 +311,9 @@ public final class ClearingNode implements AutoCloseable
         if (!closed)
         {
             closed = true;
+            // Metrics first: their gauges read the driver's counters, which are unmapped when the driver closes.
             CloseHelper.closeAll(
+                metricsServer,
                 snapshotSchedulerRunner,
                 () -> clusteredMediaDriver.consensusModule().close(),
                 container,
@@ -351,6 +400,7 @@ public final class ClearingNode implements AutoCloseable
         private long sessionTimeoutMs = SESSION_TIMEOUT_MS_DEFAULT;
         private long driverTimeoutMs = DRIVER_TIMEOUT_MS_DEFAULT;
         private long snapshotIntervalMs = SNAPSHOT_INTERVAL_MS_DEFAULT;
+        private int metricsPort = METRICS_PORT_DEFAULT;
         private Runnable terminationHook;
         private ErrorHandler errorHandler;
 
@@ -474,6 +524,7 @@ public final class ClearingNode implements AutoCloseable
             sessionTimeoutMs = longValue(properties, SESSION_TIMEOUT_MS_PROP, sessionTimeoutMs);
             driverTimeoutMs = longValue(properties, DRIVER_TIMEOUT_MS_PROP, driverTimeoutMs);
             snapshotIntervalMs = longValue(properties, SNAPSHOT_INTERVAL_MS_PROP, snapshotIntervalMs);
+            metricsPort = intValue(properties, METRICS_PORT_PROP, metricsPort);
             return this;
         }
 
@@ -519,6 +570,8 @@ public final class ClearingNode implements AutoCloseable
             requirePositive(SESSION_TIMEOUT_MS_PROP, sessionTimeoutMs);
             requirePositive(DRIVER_TIMEOUT_MS_PROP, driverTimeoutMs);
             require(snapshotIntervalMs >= 0, SNAPSHOT_INTERVAL_MS_PROP + " must be >= 0 (0 = off)");
+            require(metricsPort >= 0 && metricsPort <= 65535,
+                METRICS_PORT_PROP + " must be in [0, 65535] (0 = off): " + metricsPort);
 
             if (null == baseDir)
             {
@@ -833,6 +886,21 @@ public final class ClearingNode implements AutoCloseable
         }
 
         /**
+         * @return TCP port on 127.0.0.1 serving Prometheus metrics, 0 = off.
+         */
+        public int metricsPort()
+        {
+            return metricsPort;
+        }
+
+        public Context metricsPort(final int metricsPort)
+        {
+            checkNotConcluded();
+            this.metricsPort = metricsPort;
+            return this;
+        }
+
+        /**
          * @return run when the cluster terminates this member (shutdown, abort), null for none.
          */
         public Runnable terminationHook()
@@ -879,7 +947,8 @@ public final class ClearingNode implements AutoCloseable
                 ", leaderHeartbeatIntervalMs=" + leaderHeartbeatIntervalMs +
                 ", electionTimeoutMs=" + electionTimeoutMs + ", electionStatusIntervalMs=" + electionStatusIntervalMs +
                 ", startupCanvassTimeoutMs=" + startupCanvassTimeoutMs + ", sessionTimeoutMs=" + sessionTimeoutMs +
-                ", driverTimeoutMs=" + driverTimeoutMs + ", snapshotIntervalMs=" + snapshotIntervalMs + '}';
+                ", driverTimeoutMs=" + driverTimeoutMs + ", snapshotIntervalMs=" + snapshotIntervalMs +
+                ", metricsPort=" + metricsPort + '}';
         }
 
         ErrorHandler errorHandlerOrDefault()

@@ -152,6 +152,13 @@ public final class ClearingNodeConfiguration
     public static final long SNAPSHOT_INTERVAL_MS_DEFAULT = 0;
 
     /**
+     * TCP port on 127.0.0.1 serving Prometheus metrics at {@code /metrics} (0 = off). Keep it outside the cluster's
+     * port plan: the local demo uses 9500 + node id.
+     */
+    public static final String METRICS_PORT_PROP = "backstop.node.metricsPort";
+    public static final int METRICS_PORT_DEFAULT = 0;
+
+    /**
      * Every key the node reads.
      */
     public static final List<String> KEYS = List.of(
@@ -176,7 +183,8 @@ public final class ClearingNodeConfiguration
         STARTUP_CANVASS_TIMEOUT_MS_PROP,
         SESSION_TIMEOUT_MS_PROP,
         DRIVER_TIMEOUT_MS_PROP,
-        SNAPSHOT_INTERVAL_MS_PROP);
+        SNAPSHOT_INTERVAL_MS_PROP,
+        METRICS_PORT_PROP);
 
     private ClearingNodeConfiguration()
     {

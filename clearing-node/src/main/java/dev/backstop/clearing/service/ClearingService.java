@@ -5,6 +5,7 @@ import dev.backstop.clearing.domain.Instrument;
 import dev.backstop.clearing.domain.LiquidationEngine;
 import dev.backstop.clearing.domain.MarginAccount;
 import dev.backstop.clearing.domain.Outcome;
+import dev.backstop.clearing.metrics.ServiceMetrics;
 import dev.backstop.sbe.cluster.AccountStateResultEncoder;
 import dev.backstop.sbe.cluster.BooleanType;
 import dev.backstop.sbe.cluster.CommandResultEncoder;
@@ -127,6 +128,7 @@ public final class ClearingService implements ClusteredService
 
     private final ClearingHouse clearingHouse;
     private final LiquidationEngine liquidationEngine;
+    private final ServiceMetrics metrics = new ServiceMetrics();
     private final Egress egress = new Egress();
     private final EventHistory eventHistory;
     private final ClusterEventPublisher events;
@@ -216,7 +218,7 @@ public final class ClearingService implements ClusteredService
     ClearingService(final LiquidationEngine.Context liquidationContext, final EventHistory eventHistory)
     {
         this.eventHistory = eventHistory;
-        events = new ClusterEventPublisher(egress, eventHistory);
+        events = new ClusterEventPublisher(egress, eventHistory, metrics);
         clearingHouse = new ClearingHouse(events);
         liquidationEngine = new LiquidationEngine(clearingHouse, liquidationContext);
     }
@@ -245,6 +247,14 @@ public final class ClearingService implements ClusteredService
     public LiquidationEngine liquidationEngine()
     {
         return liquidationEngine;
+    }
+
+    /**
+     * @return counters and balances this service publishes for a metrics thread (safe to read from any thread).
+     */
+    public ServiceMetrics metrics()
+    {
+        return metrics;
     }
 
     /**
@@ -371,6 +381,7 @@ public final class ClearingService implements ClusteredService
             inCallback = false;
         }
         appliedLogPosition.set(cluster.logPosition());
+        publishMetrics();
     }
 
     public void onSessionOpen(final ClientSession session, final long timestamp)
@@ -402,6 +413,7 @@ public final class ClearingService implements ClusteredService
         {
             inCallback = false;
             appliedLogPosition.lazySet(header.position());
+            publishMetrics();
         }
     }
 
@@ -439,6 +451,7 @@ public final class ClearingService implements ClusteredService
         {
             inCallback = false;
             appliedLogPosition.lazySet(cluster.logPosition());
+            publishMetrics();
         }
     }
 
@@ -1370,6 +1383,22 @@ public final class ClearingService implements ClusteredService
             .putReason(reason, 0, reason.length);
 
         egress.offer(session, replyBuffer, 0, HEADER_LENGTH + commandResult.encodedLength());
+        metrics.commandApplied(templateId, outcome);
+    }
+
+    private void publishMetrics()
+    {
+        metrics.publish(ServiceMetrics.INSURANCE_FUND, clearingHouse.insuranceFund());
+        metrics.publish(ServiceMetrics.OPEN_DEFICITS, clearingHouse.openDeficits());
+        metrics.publish(ServiceMetrics.FEE_ACCOUNT, clearingHouse.feeAccount());
+        metrics.publish(ServiceMetrics.NET_DEPOSITS, clearingHouse.netDeposits());
+        metrics.publish(ServiceMetrics.EVENT_SEQUENCE, clearingHouse.eventSequence());
+        metrics.publish(ServiceMetrics.TRADES_CLEARED, clearingHouse.tradesCleared());
+        metrics.publish(ServiceMetrics.ACCOUNTS, clearingHouse.accountCount());
+        metrics.publish(ServiceMetrics.OPEN_LIQUIDATIONS, liquidationEngine.liquidationCount());
+        metrics.publish(ServiceMetrics.OPEN_AUCTIONS, liquidationEngine.auctionCount());
+        metrics.publish(ServiceMetrics.POOLS, liquidationEngine.poolCount());
+        metrics.publish(ServiceMetrics.APPLIED_LOG_POSITION, appliedLogPosition.get());
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.backstop.clearing.service;
 
+import dev.backstop.clearing.metrics.ServiceMetrics;
 import dev.backstop.clearing.domain.ClearingEvents;
 import dev.backstop.clearing.domain.CommandType;
 import dev.backstop.clearing.domain.Instrument;
@@ -107,20 +108,23 @@ final class ClusterEventPublisher implements ClearingEvents
     private long logPosition;
     private long clusterTime;
     private long eventsPublished;
+    private final ServiceMetrics metrics;
 
     ClusterEventPublisher(final Egress egress)
     {
-        this(egress, new EventHistory());
+        this(egress, new EventHistory(), new ServiceMetrics());
     }
 
     /**
      * @param egress  where events are broadcast.
      * @param history keeps every event published so gateways can replay what they missed.
+     * @param metrics counts the events a metrics thread reports.
      */
-    ClusterEventPublisher(final Egress egress, final EventHistory history)
+    ClusterEventPublisher(final Egress egress, final EventHistory history, final ServiceMetrics metrics)
     {
         this.egress = egress;
         this.history = history;
+        this.metrics = metrics;
     }
 
     EventHistory history()
@@ -465,6 +469,7 @@ final class ClusterEventPublisher implements ClearingEvents
         final long maintenanceMargin,
         final dev.backstop.clearing.domain.LiquidationCause cause)
     {
+        metrics.liquidationStarted();
         final dev.backstop.sbe.events.LiquidationStartedEncoder encoder = liquidationStarted;
         encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .eventSequence(eventSequence)
@@ -556,6 +561,7 @@ final class ClusterEventPublisher implements ClearingEvents
         final long equityAfter,
         final long maintenanceMarginAfter)
     {
+        metrics.auctionFill();
         final dev.backstop.sbe.events.AuctionFillEncoder encoder = auctionFill;
         encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .eventSequence(eventSequence)
@@ -611,6 +617,7 @@ final class ClusterEventPublisher implements ClearingEvents
         final long equityAfter,
         final long maintenanceMarginAfter)
     {
+        metrics.poolTakeover();
         final dev.backstop.sbe.events.PoolTakeoverEncoder encoder = poolTakeover;
         encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
             .eventSequence(eventSequence)

@@ -134,7 +134,11 @@ class ClearingClusterTest
     void snapshotRoundTripRestoresTheSameStateDigestOnEveryMember()
     {
         final int portBase = 20400;
-        try (InProcessCluster cluster = InProcessCluster.start(portBase, testDir("snapshot")))
+        // Metrics ports inside node 0's block, past the cluster's own offsets (+1..+7).
+        final int metricsPortBase = portBase + 90;
+        try (InProcessCluster cluster = InProcessCluster.start(
+            portBase, testDir("snapshot"), InProcessCluster.DEFAULT_MEMBER_COUNT,
+            (context) -> context.metricsPort(metricsPortBase + context.nodeId())))
         {
             cluster.awaitLeader(AWAIT);
             final StateReport beforeSnapshot;
@@ -152,7 +156,11 @@ class ClearingClusterTest
 
                 beforeSnapshot = cluster.awaitConvergence(AWAIT).get(0);
                 assertEquals(expectedTrades, beforeSnapshot.tradesCleared());
+                assertMetrics(cluster, metricsPortBase);
                 cluster.takeSnapshot(AWAIT);
+                final int leader = cluster.awaitLeader(AWAIT);
+                assertTrue(MetricsScrape.of(metricsPortBase + leader).value("backstop_node_cluster_snapshots") >= 1,
+                    "the leader's snapshot counter");
             }
 
             for (int i = 0; i < cluster.memberCount(); i++)
@@ -179,6 +187,46 @@ class ClearingClusterTest
             }
             assertTrue(Cluster.Role.LEADER == cluster.node(cluster.leaderIndex()).role());
         }
+    }
+
+    /**
+     * Every member serves its Aeron counters and the service's published values: exactly one leader, a commit
+     * position, and each member counted every trade as applied and accepted.
+     */
+    private void assertMetrics(final InProcessCluster cluster, final int metricsPortBase)
+    {
+        int leaders = 0;
+        for (int i = 0; i < cluster.memberCount(); i++)
+        {
+            assertEquals(metricsPortBase + i, cluster.node(i).metricsPort());
+            final MetricsScrape scrape = MetricsScrape.of(metricsPortBase + i);
+            final String node = "node=\"" + i + "\"";
+            final double role = scrape.value("backstop_node_cluster_role", node);
+            assertTrue(role >= 0 && role <= 2, "role " + role);
+            if (2 == role)
+            {
+                leaders++;
+            }
+            assertTrue(scrape.value("backstop_node_cluster_commit_position", node) > 0, "commit position");
+            assertTrue(scrape.value("backstop_node_cluster_leadership_term", node) >= 0, "leadership term");
+            assertEquals(0, scrape.value("backstop_node_cluster_module_errors", node));
+            assertEquals(0, scrape.value("backstop_node_cluster_service_errors", node));
+            assertTrue(scrape.value("backstop_node_aeron_driver_errors", node) >= 0, "driver errors counter");
+            assertTrue(scrape.value("backstop_node_aeron_driver_back_pressure", node) >= 0, "back pressure");
+            assertEquals(expectedTrades, (long)scrape.value(
+                "backstop_node_commands_total", node, "type=\"TRADE\"", "outcome=\"ACCEPTED\""));
+            assertEquals(0, scrape.value(
+                "backstop_node_commands_total", node, "type=\"TRADE\"", "outcome=\"DUPLICATE_TRADE\""));
+            assertEquals(ACCOUNTS.length, (long)scrape.value(
+                "backstop_node_commands_total", node, "type=\"DEPOSIT\"", "outcome=\"ACCEPTED\""));
+            assertEquals(expectedTrades, (long)scrape.value("backstop_node_trades_cleared", node));
+            assertEquals(expectedNetDeposits, (long)scrape.value("backstop_node_net_deposits", node));
+            assertTrue(scrape.value("backstop_node_event_sequence", node) > 0, "event sequence");
+            assertEquals(ACCOUNTS.length, (long)scrape.value("backstop_node_accounts", node));
+            assertEquals(0, scrape.value("backstop_node_liquidations_started_total", node));
+            assertEquals(0, scrape.value("backstop_node_open_deficits", node));
+        }
+        assertEquals(1, leaders, "exactly one leader across the members");
     }
 
     private void setUpBook(final ClusterTestClient client)

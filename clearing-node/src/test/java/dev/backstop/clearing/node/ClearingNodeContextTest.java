@@ -46,6 +46,7 @@ class ClearingNodeContextTest
             "backstop.node.logTermLength=1m",
             "backstop.node.deleteDirsOnStart=true",
             "backstop.node.snapshotIntervalMs=60000",
+            "backstop.node.metricsPort=20990",
             "backstop.node.leaderHeartbeatTimeoutMs=2500"));
 
         System.setProperty(ClearingNodeConfiguration.LEADER_HEARTBEAT_TIMEOUT_MS_PROP, "4000");
@@ -59,6 +60,7 @@ class ClearingNodeContextTest
             assertEquals(1024 * 1024, context.logTermLength());
             assertTrue(context.deleteDirsOnStart());
             assertEquals(60000, context.snapshotIntervalMs());
+            assertEquals(20990, context.metricsPort());
             assertEquals(4000, context.leaderHeartbeatTimeoutMs(), "the system property wins over the file");
         }
         finally

@@ -5,6 +5,8 @@ import dev.backstop.sbe.cluster.AccountStateResultDecoder;
 import dev.backstop.sbe.cluster.CommandResultDecoder;
 import dev.backstop.sbe.cluster.LedgerResultDecoder;
 import dev.backstop.sbe.cluster.MessageHeaderDecoder;
+import dev.backstop.sbe.cluster.QueryAccountCommandDecoder;
+import dev.backstop.sbe.cluster.QueryLedgerCommandDecoder;
 import dev.backstop.sbe.cluster.ResultCode;
 import dev.backstop.sbe.cluster.SenderSequenceQueryEncoder;
 import dev.backstop.sbe.cluster.SenderSequenceResultDecoder;
@@ -535,7 +537,8 @@ public final class ClusterClient implements AutoCloseable
                     rewindRequested = true;
                     break;
                 }
-                deliver(senderId, sequence, templateId, buffer, offset, length);
+                deliver(senderId, sequence, templateId, buffer, offset, length, result.templateId(),
+                    result.resultCode());
                 break;
             }
 
@@ -547,7 +550,8 @@ public final class ClusterClient implements AutoCloseable
                 }
                 final AccountStateResultDecoder result =
                     accountStateResultDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                deliver(result.senderId(), result.sequence(), templateId, buffer, offset, length);
+                deliver(result.senderId(), result.sequence(), templateId, buffer, offset, length,
+                    QueryAccountCommandDecoder.TEMPLATE_ID, ResultCode.ACCEPTED);
                 break;
             }
 
@@ -558,7 +562,8 @@ public final class ClusterClient implements AutoCloseable
                     break;
                 }
                 final LedgerResultDecoder result = ledgerResultDecoder.wrap(buffer, bodyOffset, blockLength, version);
-                deliver(result.senderId(), result.sequence(), templateId, buffer, offset, length);
+                deliver(result.senderId(), result.sequence(), templateId, buffer, offset, length,
+                    QueryLedgerCommandDecoder.TEMPLATE_ID, ResultCode.ACCEPTED);
                 break;
             }
 
@@ -604,10 +609,15 @@ public final class ClusterClient implements AutoCloseable
         final int templateId,
         final DirectBuffer buffer,
         final int offset,
-        final int length)
+        final int length,
+        final int commandTemplateId,
+        final ResultCode code)
     {
+        final UnacknowledgedCommands.Entry entry = unacknowledged.command(senderId, sequence);
+        final long latencyNs = null == entry ? -1 : nowNs - entry.firstForwardedNs();
         if (unacknowledged.acknowledgeCommand(senderId, sequence))
         {
+            counters.commands.onResult(commandTemplateId, code.value(), latencyNs);
             handler.onResult(senderId, sequence, templateId, buffer, offset, length);
         }
         else

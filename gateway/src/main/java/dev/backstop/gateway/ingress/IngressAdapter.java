@@ -287,6 +287,7 @@ public final class IngressAdapter implements IngressHandler, AutoCloseable
         final ReasonText reason)
     {
         counters.messagesRefused.incrementRelease();
+        counters.commands.onRefused(templateId, code.value());
         final int length = MessageHeaderEncoder.ENCODED_LENGTH + commandResponse
             .wrapAndApplyHeader(replyBuffer, 0, replyHeader)
             .sequence(sequence)
@@ -709,6 +710,7 @@ public final class IngressAdapter implements IngressHandler, AutoCloseable
             session = new ExchangeSession(key, imageSessionId, sourceIdentity);
             sessionByKey.put(key, session);
             sessions.add(session);
+            counters.sessions.setRelease(sessions.size());
         }
         return session;
     }
@@ -720,6 +722,7 @@ public final class IngressAdapter implements IngressHandler, AutoCloseable
             sessionByKey.remove(session.key());
         }
         sessions.remove(session);
+        counters.sessions.setRelease(sessions.size());
         if (ExchangeSession.State.LOGON_PENDING == session.state())
         {
             sessionByLogonCorrelationId.remove(session.logonCorrelationId());

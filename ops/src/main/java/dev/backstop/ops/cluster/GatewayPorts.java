@@ -82,6 +82,8 @@ final class GatewayPorts
             "aeron:udp?endpoint=" + host + ":" + gatewayPort(portBase, CLUSTER_EGRESS_OFFSET) + "|term-length=128k");
         overrides.put(Gateway.Context.EVENT_CHANNEL_PROP,
             "aeron:udp?control=" + eventControlEndpoint(portBase) + "|control-mode=dynamic");
+        overrides.put(Gateway.Context.METRICS_PORT_PROP,
+            Integer.toString(portBase + LocalCluster.GATEWAY_METRICS_PORT_OFFSET));
         return overrides;
     }
 }

@@ -39,6 +39,16 @@ public final class LocalCluster implements AutoCloseable
      */
     public static final int GATEWAY_PORT_OFFSET = 400;
 
+    /**
+     * Offset of the metrics ports from the cluster's port base: node i at + 500 + i, the gateway at + 510.
+     */
+    public static final int METRICS_PORT_OFFSET = 500;
+
+    /**
+     * Offset of the gateway's metrics port from the cluster's port base (9000 + 510 = 9510).
+     */
+    public static final int GATEWAY_METRICS_PORT_OFFSET = METRICS_PORT_OFFSET + 10;
+
     private static final PrintStream DISCARD = new PrintStream(OutputStream.nullOutputStream());
 
     private final Context ctx;
@@ -75,6 +85,19 @@ public final class LocalCluster implements AutoCloseable
     }
 
     /**
+     * Metrics port of a node: {@code portBase + 500 + memberId}, outside every port the cluster and gateway use
+     * (9500-9502 for the local demo, matching ops/config and ops/monitoring/prometheus.yml).
+     *
+     * @param portBase port base of the cluster.
+     * @param memberId 0 to 2.
+     * @return the node's metrics port.
+     */
+    public static int nodeMetricsPort(final int portBase, final int memberId)
+    {
+        return portBase + METRICS_PORT_OFFSET + memberId;
+    }
+
+    /**
      * Start one node process with a fresh run directory.
      *
      * @param memberId 0 to 2.
@@ -88,6 +111,8 @@ public final class LocalCluster implements AutoCloseable
         overrides.put(ClearingNodeConfiguration.BASE_DIR_PROP, nodeDir(memberId).toString());
         overrides.put(ClearingNodeConfiguration.AERON_DIR_PROP, nodeAeronDir(memberId).toString());
         overrides.put(ClearingNodeConfiguration.DELETE_DIRS_ON_START_PROP, "true");
+        overrides.put(
+            ClearingNodeConfiguration.METRICS_PORT_PROP, Integer.toString(nodeMetricsPort(ctx.portBase, memberId)));
         overrides.putAll(ctx.nodeOverrides);
 
         final String name = "node-" + memberId;
@@ -482,7 +507,7 @@ public final class LocalCluster implements AutoCloseable
                 throw new IllegalArgumentException("runDir is required");
             }
             runDir = runDir.toAbsolutePath().normalize();
-            if (portBase < 1024 || portBase + GATEWAY_PORT_OFFSET + 99 > 65535)
+            if (portBase < 1024 || portBase + GATEWAY_METRICS_PORT_OFFSET > 65535)
             {
                 throw new IllegalArgumentException("portBase out of range: " + portBase);
             }

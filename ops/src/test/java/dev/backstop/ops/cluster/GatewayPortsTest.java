@@ -37,7 +37,8 @@ class GatewayPortsTest
             Gateway.Context.INGRESS_UDP_CHANNEL_PROP,
             Gateway.Context.CLUSTER_INGRESS_ENDPOINTS_PROP,
             Gateway.Context.CLUSTER_EGRESS_CHANNEL_PROP,
-            Gateway.Context.EVENT_CHANNEL_PROP })
+            Gateway.Context.EVENT_CHANNEL_PROP,
+            Gateway.Context.METRICS_PORT_PROP })
         {
             assertEquals(file.getProperty(key), overrides.get(key), key);
         }
@@ -59,6 +60,7 @@ class GatewayPortsTest
             overrides.get(Gateway.Context.CLUSTER_EGRESS_CHANNEL_PROP));
         assertEquals("aeron:udp?control=127.0.0.1:22410|control-mode=dynamic",
             overrides.get(Gateway.Context.EVENT_CHANNEL_PROP));
+        assertEquals("22510", overrides.get(Gateway.Context.METRICS_PORT_PROP));
         assertEquals(22450, GatewayPorts.clientReplyPort(22000, 0));
         assertEquals(22499, GatewayPorts.clientReplyPort(22000, 49));
         assertThrows(IllegalArgumentException.class, () -> GatewayPorts.clientReplyPort(22000, 50));
@@ -73,6 +75,9 @@ class GatewayPortsTest
             assertEquals(Integer.toString(i), node.getProperty(ClearingNodeConfiguration.NODE_ID_PROP));
             assertEquals("9000", node.getProperty(ClearingNodeConfiguration.PORT_BASE_PROP));
             assertEquals("3", node.getProperty(ClearingNodeConfiguration.MEMBER_COUNT_PROP));
+            assertEquals(Integer.toString(LocalCluster.nodeMetricsPort(9000, i)),
+                node.getProperty(ClearingNodeConfiguration.METRICS_PORT_PROP));
+            assertEquals(9500 + i, LocalCluster.nodeMetricsPort(9000, i));
         }
     }
 
