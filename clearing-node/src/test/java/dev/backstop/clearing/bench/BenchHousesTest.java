@@ -1,0 +1,72 @@
+package dev.backstop.clearing.bench;
+
+import dev.backstop.clearing.domain.ClearingHouse;
+import dev.backstop.clearing.domain.Outcome;
+import dev.backstop.clearing.domain.RiskState;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/**
+ * Checks the premises the benchmarks' figures rest on (it runs no benchmark): the ticks are accepted and move the
+ * mark, nobody crosses on the small tick, exactly the thinly funded holders cross into liquidation on the 10% fall,
+ * and the trade and order loops keep being accepted.
+ */
+class BenchHousesTest
+{
+    @Test
+    void smallTicksMoveTheMarkWithoutChangingAnyRiskState()
+    {
+        final BenchHouses houses = BenchHouses.withHolders(1_000, 0);
+        for (int i = 0; i < 4; i++)
+        {
+            assertEquals(Outcome.ACCEPTED, houses.tick(0 == (i & 1) ? BenchHouses.PRICE + 1 : BenchHouses.PRICE));
+            assertEquals(
+                0 == (i & 1) ? BenchHouses.PRICE + 1 : BenchHouses.PRICE,
+                houses.house().instrument(BenchHouses.BTC).markPriceTicks());
+            assertEquals(1_001, count(houses.house(), RiskState.NORMAL, 1_000));
+        }
+    }
+
+    @Test
+    void theFallCrossesExactlyTheThinlyFundedHoldersIntoLiquidation()
+    {
+        final BenchHouses houses = BenchHouses.withHolders(1_000, 100);
+        assertEquals(1_001, count(houses.house(), RiskState.NORMAL, 1_000));
+        assertEquals(Outcome.ACCEPTED, houses.tick(BenchHouses.CROSSING_PRICE));
+        assertEquals(BenchHouses.CROSSING_PRICE, houses.house().instrument(BenchHouses.BTC).markPriceTicks());
+        assertEquals(100, count(houses.house(), RiskState.LIQUIDATION, 1_000));
+        assertEquals(901, count(houses.house(), RiskState.NORMAL, 1_000));
+    }
+
+    @Test
+    void tradesAndOrdersKeepBeingAccepted()
+    {
+        final BenchHouses houses = BenchHouses.create(true);
+        houses.fundedAccount(TradeClearingBenchmark.ALICE, BenchHouses.WELL_FUNDED);
+        houses.fundedAccount(TradeClearingBenchmark.BOB, BenchHouses.WELL_FUNDED);
+        final TradeClearingBenchmark benchmark = new TradeClearingBenchmark();
+        benchmark.houses = houses;
+        for (int i = 0; i < 1_000; i++)
+        {
+            assertEquals(Outcome.ACCEPTED, benchmark.clearTrade());
+            assertEquals(0, houses.orderAndCancel(TradeClearingBenchmark.ALICE) - 2L * Outcome.ACCEPTED.ordinal());
+        }
+        assertEquals(1_000, houses.house().tradesCleared());
+        assertEquals(0, houses.house().openOrderCount());
+        assertEquals(0, houses.house().conservationError());
+    }
+
+    private static int count(final ClearingHouse house, final RiskState state, final int holders)
+    {
+        int count = house.account(BenchHouses.DEALER).riskState() == state ? 1 : 0;
+        for (int i = 0; i < holders; i++)
+        {
+            if (house.account(BenchHouses.FIRST_HOLDER + i).riskState() == state)
+            {
+                count++;
+            }
+        }
+        return count;
+    }
+}
