@@ -40,8 +40,9 @@ import java.util.Arrays;
  * a margin call, equity back at or above it cures it (each an event with equity, margins and the cause), and equity
  * below maintenance margin is handed to the liquidation engine ({@link LiquidationHooks}).
  * <p>
- * Money is conserved to the micro-unit: {@code Σ cash + Σ unrealised PnL + fee account + insurance fund ==
- * deposits − withdrawals} at any marks, because every position has an equal and opposite one. Arithmetic is exact; a
+ * Money is conserved to the micro-unit: {@code Σ cash + Σ unrealised PnL + fee account + insurance fund +
+ * Σ default-fund contributions + CCP capital == deposits − withdrawals} (CCP capital counts as a deposit) at any
+ * marks, because every position has an equal and opposite one. Arithmetic is exact; a
  * command whose arithmetic would overflow is refused before anything changes.
  * <p>
  * The class is deterministic: no clock (cluster time is passed in with {@link #advanceTime(long)}), no randomness,
@@ -71,6 +72,7 @@ public final class ClearingHouse
     private OpenOrder[] freeOrders = new OpenOrder[16];
     private int freeOrderCount;
     private final PortfolioMargin portfolioMargin = new PortfolioMargin();
+    private final DefaultFund defaultFund;
 
     private long eventSequence;
     private long netDeposits;
@@ -109,6 +111,7 @@ public final class ClearingHouse
     public ClearingHouse(final ClearingEvents events)
     {
         this.events = events;
+        this.defaultFund = new DefaultFund(this, events);
     }
 
     // ------------------------------------------------------------------------------------------------ time
@@ -141,7 +144,7 @@ public final class ClearingHouse
      */
     public long nextDeadlineMs()
     {
-        long deadline = hooks.nextDeadlineMs();
+        long deadline = Math.min(hooks.nextDeadlineMs(), defaultFund.nextDeadlineMs());
         for (int i = 0; i < instrumentCount; i++)
         {
             final Instrument instrument = instruments.get(sortedInstrumentIds[i]);
@@ -173,6 +176,7 @@ public final class ClearingHouse
             }
         }
         hooks.onDeadline(this.nowMs);
+        defaultFund.onDeadline(this.nowMs);
     }
 
     // ------------------------------------------------------------------------------------------------ listing
@@ -244,6 +248,7 @@ public final class ClearingHouse
         }
 
         accounts.put(accountId, new MarginAccount(accountId, memberId));
+        defaultFund.onAccountOpened(accountId, memberId);
         events.onAccountOpened(++eventSequence, accountId, memberId);
 
         return complete(Outcome.ACCEPTED);
@@ -326,6 +331,15 @@ public final class ClearingHouse
         if (inLiquidation(account))
         {
             return complete(Outcome.LIQUIDATION_OPEN);
+        }
+        if (defaultFund.waterfall().isOpen())
+        {
+            // DESIGN.md 5 item 11: no collateral leaves while a default's loss is being allocated.
+            return complete(Outcome.WATERFALL_OPEN);
+        }
+        if (defaultFund.isFlagged(account.memberId()))
+        {
+            return complete(Outcome.DEFAULT_FUND_CALL_MISSED);
         }
         if (amount > account.cash())
         {
@@ -527,6 +541,8 @@ public final class ClearingHouse
 
         updateHolder(instrument, buyAccountId, buyerQuantityBefore, buyerQuantity);
         updateHolder(instrument, sellAccountId, sellerQuantityBefore, sellerQuantity);
+        defaultFund.onPositionChanged(buyer.memberId(), nowMs);
+        defaultFund.onPositionChanged(seller.memberId(), nowMs);
         feeAccount = feeAccountAfter;
         tradesCleared++;
         clearedTradeIds(senderId).add(venueTradeId);
@@ -736,6 +752,10 @@ public final class ClearingHouse
         if (!reducing && account.riskState().restrictsRisk())
         {
             return complete(riskStateRefusal(account));
+        }
+        if (!reducing && defaultFund.isFlagged(account.memberId()))
+        {
+            return complete(Outcome.DEFAULT_FUND_CALL_MISSED);
         }
 
         final long requirementBefore;
@@ -1447,14 +1467,16 @@ public final class ClearingHouse
     }
 
     /**
-     * @return micro-units unaccounted for:
-     * {@code Σ cash + Σ unrealised + fee account + insurance fund − net deposits}; always 0.
+     * @return micro-units unaccounted for: {@code Σ cash + Σ unrealised + fee account + insurance fund +
+     * Σ default-fund contributions + CCP capital − net deposits}; always 0.
      * @throws ArithmeticException on overflow.
      */
     public long conservationError()
     {
+        final long held = Math.addExact(
+            Math.addExact(Math.addExact(totalCash(), totalUnrealisedPnl()), feeAccount), insuranceFund);
         return Math.subtractExact(
-            Math.addExact(Math.addExact(Math.addExact(totalCash(), totalUnrealisedPnl()), feeAccount), insuranceFund),
+            Math.addExact(Math.addExact(held, defaultFund.totalContributions()), defaultFund.ccpCapital()),
             netDeposits);
     }
 
@@ -1542,6 +1564,7 @@ public final class ClearingHouse
         account.cash(cash);
         instrument.openInterestLots(openInterest);
         updateHolder(instrument, accountId, quantityBefore, quantity);
+        defaultFund.onPositionChanged(account.memberId(), nowMs);
         return realised;
     }
 
@@ -1653,6 +1676,11 @@ public final class ClearingHouse
         }
         account.riskState(state);
         publishRiskState(account, previous, cause);
+        if (RiskState.BANKRUPT == state)
+        {
+            // The deficit is the account's negative cash: the loss waterfall takes it from here.
+            defaultFund.waterfall().open(accountId, nowMs);
+        }
     }
 
     /**
@@ -1803,6 +1831,7 @@ public final class ClearingHouse
             }
         }
         hooks.writeState(sink);
+        defaultFund.writeState(sink);
     }
 
     /**
@@ -1933,6 +1962,7 @@ public final class ClearingHouse
         final MarginAccount account = new MarginAccount(accountId, memberId);
         account.cash(cash);
         accounts.put(accountId, account);
+        defaultFund.onAccountOpened(accountId, memberId);
     }
 
     /**
@@ -2071,7 +2101,7 @@ public final class ClearingHouse
         return a != Outcome.ACCEPTED ? a : b != Outcome.ACCEPTED ? b : c != Outcome.ACCEPTED ? c : d;
     }
 
-    private static boolean inLiquidation(final MarginAccount account)
+    static boolean inLiquidation(final MarginAccount account)
     {
         return account.riskState() == RiskState.LIQUIDATION || account.riskState() == RiskState.BANKRUPT;
     }
@@ -2127,6 +2157,10 @@ public final class ClearingHouse
         if (account.riskState().restrictsRisk())
         {
             return riskStateRefusal(account);
+        }
+        if (defaultFund.isFlagged(account.memberId()))
+        {
+            return Outcome.DEFAULT_FUND_CALL_MISSED;
         }
         try
         {
@@ -2595,6 +2629,10 @@ public final class ClearingHouse
         {
             return admission;
         }
+        if (defaultFund.waterfall().isOpen())
+        {
+            return complete(Outcome.WATERFALL_OPEN);
+        }
         return complete(null == liquidationEngine ? Outcome.INTERNAL_ERROR :
             liquidationEngine.requestPoolRedemption(poolAccountId, depositorAccountId, shares, nowMs));
     }
@@ -2653,6 +2691,7 @@ public final class ClearingHouse
             return false;
         }
         accounts.put(accountId, new MarginAccount(accountId, memberId));
+        defaultFund.onAccountOpened(accountId, memberId);
         events.onAccountOpened(++eventSequence, accountId, memberId);
         return true;
     }
@@ -2680,5 +2719,163 @@ public final class ClearingHouse
             addExposure(instrumentId, deltaLots);
         }
         return exposureMargin(account.marginMethod(), true);
+    }
+
+    // ---- default fund and loss waterfall wiring (issue 4, W) ----
+    // The default fund's commands behind the idempotency gate, and the book operations the waterfall needs beyond the
+    // liquidation engine's.
+
+    /**
+     * @return the default fund, its Cover-2 requirement, calls and the loss waterfall.
+     */
+    public DefaultFund defaultFund()
+    {
+        return defaultFund;
+    }
+
+    /**
+     * Moves cash from an account into its member's default-fund contribution (member or operator command); no more
+     * than the account could withdraw. It pays the member's open call first.
+     *
+     * @return the outcome.
+     */
+    public Outcome contributeDefaultFund(
+        final long senderId, final long sequence, final long accountId, final long amount)
+    {
+        final Outcome admission = admit(senderId, sequence, CommandType.CONTRIBUTE_DEFAULT_FUND);
+        if (null != admission)
+        {
+            return admission;
+        }
+        return complete(defaultFund.contribute(accountId, amount, nowMs));
+    }
+
+    /**
+     * The CCP puts its own capital into the waterfall (operator command): rung 4, counted as a deposit.
+     *
+     * @return the outcome.
+     */
+    public Outcome injectCcpCapital(final long senderId, final long sequence, final long amount)
+    {
+        final Outcome admission = admit(senderId, sequence, CommandType.INJECT_CCP_CAPITAL);
+        if (null != admission)
+        {
+            return admission;
+        }
+        if (amount <= 0)
+        {
+            return complete(Outcome.INVALID_AMOUNT);
+        }
+        final long netDepositsAfter;
+        try
+        {
+            defaultFund.ccpCapitalAfter(amount);
+            netDepositsAfter = Math.addExact(netDeposits, amount);
+        }
+        catch (final ArithmeticException ex)
+        {
+            return complete(Outcome.ARITHMETIC_OVERFLOW);
+        }
+        netDeposits = netDepositsAfter;
+        defaultFund.addCcpCapital(amount, netDepositsAfter);
+        return complete(Outcome.ACCEPTED);
+    }
+
+    /**
+     * Sets, replaces or (with {@code count} 0) removes a Cover-2 stress scenario (operator command); the default fund
+     * is recomputed at once.
+     *
+     * @param scenarioId    positive.
+     * @param count         shocks read from the arrays, 0 .. {@link DefaultFund#MAX_SCENARIO_SHOCKS}.
+     * @param underlyingIds ascending, positive.
+     * @param shocksPpm     price shock per underlying, −1e6 .. 1e6.
+     * @return the outcome.
+     */
+    public Outcome setStressScenario(
+        final long senderId,
+        final long sequence,
+        final int scenarioId,
+        final int count,
+        final int[] underlyingIds,
+        final int[] shocksPpm)
+    {
+        final Outcome admission = admit(senderId, sequence, CommandType.SET_STRESS_SCENARIO);
+        if (null != admission)
+        {
+            return admission;
+        }
+        return complete(defaultFund.setStressScenario(scenarioId, count, underlyingIds, shocksPpm, nowMs));
+    }
+
+    /**
+     * Replaces the default fund's parameters (operator command; see {@link DefaultFund.Context}); the fund is
+     * recomputed at once.
+     *
+     * @return the outcome; {@link Outcome#INVALID_PARAMETER} with nothing changed when any is out of range.
+     */
+    public Outcome setDefaultFundParameters(
+        final long senderId,
+        final long sequence,
+        final long minimumContribution,
+        final long recomputeIntervalMs,
+        final int exposureThresholdPpm,
+        final long exposureCheckMs,
+        final long callDeadlineMs,
+        final int assessmentCapPpm,
+        final long cappedPeriodMs,
+        final long waterfallRetryMs)
+    {
+        final Outcome admission = admit(senderId, sequence, CommandType.SET_DEFAULT_FUND_PARAMETERS);
+        if (null != admission)
+        {
+            return admission;
+        }
+        return complete(defaultFund.setParameters(
+            new DefaultFund.Context().minimumContribution(minimumContribution).recomputeIntervalMs(recomputeIntervalMs)
+                .exposureThresholdPpm(exposureThresholdPpm).exposureCheckMs(exposureCheckMs)
+                .callDeadlineMs(callDeadlineMs).assessmentCapPpm(assessmentCapPpm).cappedPeriodMs(cappedPeriodMs)
+                .waterfallRetryMs(waterfallRetryMs),
+            nowMs));
+    }
+
+    /**
+     * @return a sink that restores the default fund's and the waterfall's snapshot records into this clearing house
+     * (after its accounts).
+     */
+    public WaterfallStateSink waterfallRestorer()
+    {
+        if (null == waterfallRestorer)
+        {
+            waterfallRestorer = defaultFund.restorer();
+        }
+        return waterfallRestorer;
+    }
+
+    private WaterfallStateSink waterfallRestorer;
+
+    /**
+     * Adds to the CCP's fee account what the payers of a waterfall rung paid above the amount absorbed.
+     */
+    void addToFeeAccount(final long amount)
+    {
+        if (amount < 0)
+        {
+            throw new IllegalArgumentException("negative fee credit: " + amount);
+        }
+        feeAccount = Math.addExact(feeAccount, amount);
+    }
+
+    /**
+     * Moves insurance fund money to an account (rung 3 of the waterfall).
+     */
+    void debitInsuranceFund(final long toAccountId, final long amount)
+    {
+        final MarginAccount to = requireAccount(toAccountId);
+        if (amount < 0 || amount > insuranceFund)
+        {
+            throw new IllegalArgumentException("insurance debit out of range: " + amount);
+        }
+        to.cash(Math.addExact(to.cash(), amount));
+        insuranceFund -= amount;
     }
 }

@@ -11,12 +11,13 @@ package dev.backstop.clearing.domain;
  *     <li>{@link #order} per open order, ascending by order id;</li>
  *     <li>{@link #sender} per sender, ascending by id;</li>
  *     <li>{@link #tradeIds} per exchange and chunk, ascending;</li>
- *     <li>then the liquidation engine's own records ({@link LiquidationHooks#writeState}).</li>
+ *     <li>then the liquidation engine's own records ({@link LiquidationHooks#writeState});</li>
+ *     <li>then the default fund's and the loss waterfall's ({@link WaterfallStateSink}).</li>
  * </ol>
  * Methods added with the risk engine have empty default bodies so an implementation compiles before it handles
  * them; a snapshot writer must override every one (the state digest does).
  */
-public interface ClearingStateSink extends LiquidationStateSink
+public interface ClearingStateSink extends LiquidationStateSink, WaterfallStateSink
 {
     void header(long eventSequence, long netDeposits, long feeAccount, long tradesCleared);
 

@@ -1577,6 +1577,23 @@ public final class LiquidationEngine implements LiquidationHooks
         deficitCount++;
     }
 
+    /**
+     * The loss waterfall absorbed the account's deficit (issue 4 seam): the account is no longer an open deficit, so
+     * it may be liquidated again and redemptions are no longer held for it.
+     */
+    void settleDeficit(final long accountId)
+    {
+        final int index = deficitIndex(accountId);
+        if (index < 0)
+        {
+            return;
+        }
+        final int tail = deficitCount - index - 1;
+        System.arraycopy(deficitAccounts, index + 1, deficitAccounts, index, tail);
+        System.arraycopy(deficitAmounts, index + 1, deficitAmounts, index, tail);
+        deficitCount--;
+    }
+
     private int deficitIndex(final long accountId)
     {
         return Arrays.binarySearch(deficitAccounts, 0, deficitCount, accountId);

@@ -36,7 +36,12 @@ public enum Outcome
     NOT_A_LIQUIDITY_PROVIDER(33, "account is not a registered backstop liquidity provider"),
     NO_AUCTION_OPEN(34, "no liquidation auction is open for that slice"),
     INSUFFICIENT_CAPACITY(35, "exceeds the remaining declared or margin capacity"),
-    UNKNOWN_POOL(36, "unknown backstop pool");
+    UNKNOWN_POOL(36, "unknown backstop pool"),
+    // Issue 4, default fund and loss waterfall (W): codes 40-47.
+    WATERFALL_OPEN(40, "a default's loss waterfall is open: withdrawals and pool redemptions wait until it closes"),
+    DEFAULT_FUND_CALL_MISSED(41,
+        "the member missed a default fund call: no withdrawals and only risk-reducing orders and trades until its " +
+        "contribution covers its requirement");
 
     private static final Outcome[] BY_CODE = new Outcome[64];
 

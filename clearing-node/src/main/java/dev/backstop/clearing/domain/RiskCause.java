@@ -44,9 +44,22 @@ public enum RiskCause
     /**
      * A backstop pool or a liquidity provider took over positions.
      */
-    TAKEOVER(8);
+    TAKEOVER(8),
 
-    private static final RiskCause[] BY_CODE = new RiskCause[16];
+    // Issue 4, default fund and loss waterfall (W): codes 20-29.
+
+    /**
+     * A default-fund contribution or a call collected from the account's free cash.
+     */
+    DEFAULT_FUND(20),
+
+    /**
+     * The loss waterfall charged the account (the defaulter's other collateral, an assessment, a haircut of VM
+     * gains) or closed the deficit of a bankrupt account.
+     */
+    WATERFALL(21);
+
+    private static final RiskCause[] BY_CODE = new RiskCause[64];
 
     static
     {

@@ -243,6 +243,159 @@ final class StateDigest implements ClearingStateSink
         sha256.update(scratch);
     }
 
+    // BEGIN waterfall records (generated)
+    // Tags of their own so no waterfall record can hash like another record.
+    private static final long WATERFALL_TAG = 0x5746_0000_0000L;
+
+    public void defaultFundHeader(
+        final long ccpCapital,
+        final long totalContributions,
+        final long minimumContribution,
+        final long recomputeIntervalMs,
+        final int exposureThresholdPpm,
+        final long exposureCheckMs,
+        final long callDeadlineMs,
+        final int assessmentCapPpm,
+        final long cappedPeriodMs,
+        final long waterfallRetryMs,
+        final long nextRecomputeMs,
+        final long exposureCheckAtMs,
+        final long nextCallId,
+        final long requirement,
+        final int worstScenarioId,
+        final long lastRecomputeMs)
+    {
+        putLong(WATERFALL_TAG + 50);
+        putLong(ccpCapital);
+        putLong(totalContributions);
+        putLong(minimumContribution);
+        putLong(recomputeIntervalMs);
+        putLong(exposureThresholdPpm);
+        putLong(exposureCheckMs);
+        putLong(callDeadlineMs);
+        putLong(assessmentCapPpm);
+        putLong(cappedPeriodMs);
+        putLong(waterfallRetryMs);
+        putLong(nextRecomputeMs);
+        putLong(exposureCheckAtMs);
+        putLong(nextCallId);
+        putLong(requirement);
+        putLong(worstScenarioId);
+        putLong(lastRecomputeMs);
+    }
+
+    public void stressShock(
+        final int scenarioId,
+        final int underlyingId,
+        final int shockPpm)
+    {
+        putLong(WATERFALL_TAG + 51);
+        putLong(scenarioId);
+        putLong(underlyingId);
+        putLong(shockPpm);
+    }
+
+    public void memberFund(
+        final long memberId,
+        final long contribution,
+        final long requirement,
+        final long stressLoss,
+        final boolean dirty,
+        final boolean flagged,
+        final long missed,
+        final long periodStartMs,
+        final long periodBasis,
+        final long assessedInPeriod,
+        final long openCallId)
+    {
+        putLong(WATERFALL_TAG + 52);
+        putLong(memberId);
+        putLong(contribution);
+        putLong(requirement);
+        putLong(stressLoss);
+        putLong(dirty ? 1 : 0);
+        putLong(flagged ? 1 : 0);
+        putLong(missed);
+        putLong(periodStartMs);
+        putLong(periodBasis);
+        putLong(assessedInPeriod);
+        putLong(openCallId);
+    }
+
+    public void fundCall(
+        final long callId,
+        final long memberId,
+        final int causeCode,
+        final long amount,
+        final long paid,
+        final long issuedMs,
+        final long deadlineMs)
+    {
+        putLong(WATERFALL_TAG + 53);
+        putLong(callId);
+        putLong(memberId);
+        putLong(causeCode);
+        putLong(amount);
+        putLong(paid);
+        putLong(issuedMs);
+        putLong(deadlineMs);
+    }
+
+    public void waterfallTotals(
+        final long rung1,
+        final long rung2,
+        final long rung3,
+        final long rung4,
+        final long rung5,
+        final long rung6,
+        final long rung7,
+        final long closedCount)
+    {
+        putLong(WATERFALL_TAG + 54);
+        putLong(rung1);
+        putLong(rung2);
+        putLong(rung3);
+        putLong(rung4);
+        putLong(rung5);
+        putLong(rung6);
+        putLong(rung7);
+        putLong(closedCount);
+    }
+
+    public void waterfall(
+        final long accountId,
+        final long memberId,
+        final long deficit,
+        final long openedMs,
+        final long nextAttemptMs,
+        final long outstanding,
+        final long rung1,
+        final long rung2,
+        final long rung3,
+        final long rung4,
+        final long rung5,
+        final long rung6,
+        final long rung7,
+        final int attempts)
+    {
+        putLong(WATERFALL_TAG + 55);
+        putLong(accountId);
+        putLong(memberId);
+        putLong(deficit);
+        putLong(openedMs);
+        putLong(nextAttemptMs);
+        putLong(outstanding);
+        putLong(rung1);
+        putLong(rung2);
+        putLong(rung3);
+        putLong(rung4);
+        putLong(rung5);
+        putLong(rung6);
+        putLong(rung7);
+        putLong(attempts);
+    }
+
+    // END waterfall records
     // ---- liquidation engine records (LiquidationStateSink) ----
 
     // Tags of their own so no engine record can hash like a clearing house record.

@@ -104,6 +104,19 @@ final class ClusterEventPublisher implements ClearingEvents
     private final dev.backstop.sbe.events.PoolRedemptionRequestedEncoder poolRedemptionRequested = new dev.backstop.sbe.events.PoolRedemptionRequestedEncoder();
     private final dev.backstop.sbe.events.PoolRedeemedEncoder poolRedeemed = new dev.backstop.sbe.events.PoolRedeemedEncoder();
     // END liquidation encoders
+    // BEGIN waterfall encoders (generated)
+    private final dev.backstop.sbe.events.DefaultFundContributedEncoder defaultFundContributed = new dev.backstop.sbe.events.DefaultFundContributedEncoder();
+    private final dev.backstop.sbe.events.CcpCapitalInjectedEncoder ccpCapitalInjected = new dev.backstop.sbe.events.CcpCapitalInjectedEncoder();
+    private final dev.backstop.sbe.events.DefaultFundRecomputedEncoder defaultFundRecomputed = new dev.backstop.sbe.events.DefaultFundRecomputedEncoder();
+    private final dev.backstop.sbe.events.MemberRequirementChangedEncoder memberRequirementChanged = new dev.backstop.sbe.events.MemberRequirementChangedEncoder();
+    private final dev.backstop.sbe.events.DefaultFundCalledEncoder defaultFundCalled = new dev.backstop.sbe.events.DefaultFundCalledEncoder();
+    private final dev.backstop.sbe.events.DefaultFundCallClosedEncoder defaultFundCallClosed = new dev.backstop.sbe.events.DefaultFundCallClosedEncoder();
+    private final dev.backstop.sbe.events.DefaultFundMemberFlaggedEncoder defaultFundMemberFlagged = new dev.backstop.sbe.events.DefaultFundMemberFlaggedEncoder();
+    private final dev.backstop.sbe.events.WaterfallStartedEncoder waterfallStarted = new dev.backstop.sbe.events.WaterfallStartedEncoder();
+    private final dev.backstop.sbe.events.WaterfallRungEncoder waterfallRung = new dev.backstop.sbe.events.WaterfallRungEncoder();
+    private final dev.backstop.sbe.events.WaterfallChargeEncoder waterfallCharge = new dev.backstop.sbe.events.WaterfallChargeEncoder();
+    private final dev.backstop.sbe.events.WaterfallClosedEncoder waterfallClosed = new dev.backstop.sbe.events.WaterfallClosedEncoder();
+    // END waterfall encoders
 
     private long logPosition;
     private long clusterTime;
@@ -808,6 +821,287 @@ final class ClusterEventPublisher implements ClearingEvents
     }
 
     // END liquidation events
+    // BEGIN waterfall events (generated)
+    public void onDefaultFundContribution(
+        final long eventSequence,
+        final long memberId,
+        final long accountId,
+        final long amount,
+        final boolean collected,
+        final long cashAfter,
+        final long contributionAfter,
+        final long totalContributions)
+    {
+        final dev.backstop.sbe.events.DefaultFundContributedEncoder encoder = defaultFundContributed;
+        encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .memberId(memberId)
+            .accountId(accountId)
+            .amount(amount)
+            .collected(collected ? dev.backstop.sbe.events.BooleanType.TRUE : dev.backstop.sbe.events.BooleanType.FALSE)
+            .cashAfter(cashAfter)
+            .contributionAfter(contributionAfter)
+            .totalContributions(totalContributions);
+        publish(encoder.encodedLength());
+    }
+
+    public void onCcpCapitalInjected(
+        final long eventSequence,
+        final long amount,
+        final long ccpCapitalAfter,
+        final long netDepositsAfter)
+    {
+        final dev.backstop.sbe.events.CcpCapitalInjectedEncoder encoder = ccpCapitalInjected;
+        encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .amount(amount)
+            .ccpCapitalAfter(ccpCapitalAfter)
+            .netDepositsAfter(netDepositsAfter);
+        publish(encoder.encodedLength());
+    }
+
+    public void onDefaultFundRecomputed(
+        final long eventSequence,
+        final dev.backstop.clearing.domain.DefaultFundRecomputeCause cause,
+        final long requirement,
+        final long totalContributions,
+        final long ccpCapital,
+        final long insuranceFund,
+        final long prefunded,
+        final long coverageRatio,
+        final int worstScenarioId,
+        final long firstMemberId,
+        final long firstUncovered,
+        final long secondMemberId,
+        final long secondUncovered)
+    {
+        final dev.backstop.sbe.events.DefaultFundRecomputedEncoder encoder = defaultFundRecomputed;
+        encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .cause(dev.backstop.sbe.events.DefaultFundRecomputeCause.get((short)cause.code()))
+            .requirement(requirement)
+            .totalContributions(totalContributions)
+            .ccpCapital(ccpCapital)
+            .insuranceFund(insuranceFund)
+            .prefunded(prefunded)
+            .coverageRatio(coverageRatio)
+            .worstScenarioId(worstScenarioId)
+            .firstMemberId(firstMemberId)
+            .firstUncovered(firstUncovered)
+            .secondMemberId(secondMemberId)
+            .secondUncovered(secondUncovered);
+        publish(encoder.encodedLength());
+    }
+
+    public void onMemberRequirementChanged(
+        final long eventSequence,
+        final long memberId,
+        final long previousRequirement,
+        final long requirement,
+        final long contribution,
+        final long stressLoss,
+        final long uncoveredStressLoss,
+        final long initialMargin)
+    {
+        final dev.backstop.sbe.events.MemberRequirementChangedEncoder encoder = memberRequirementChanged;
+        encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .memberId(memberId)
+            .previousRequirement(previousRequirement)
+            .requirement(requirement)
+            .contribution(contribution)
+            .stressLoss(stressLoss)
+            .uncoveredStressLoss(uncoveredStressLoss)
+            .initialMargin(initialMargin);
+        publish(encoder.encodedLength());
+    }
+
+    public void onDefaultFundCall(
+        final long eventSequence,
+        final long callId,
+        final long memberId,
+        final dev.backstop.clearing.domain.DefaultFundCallCause cause,
+        final long amount,
+        final long requirement,
+        final long contribution,
+        final long deadline)
+    {
+        final dev.backstop.sbe.events.DefaultFundCalledEncoder encoder = defaultFundCalled;
+        encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .callId(callId)
+            .memberId(memberId)
+            .cause(dev.backstop.sbe.events.DefaultFundCallCause.get((short)cause.code()))
+            .amount(amount)
+            .requirement(requirement)
+            .contribution(contribution)
+            .deadline(deadline);
+        publish(encoder.encodedLength());
+    }
+
+    public void onDefaultFundCallClosed(
+        final long eventSequence,
+        final long callId,
+        final long memberId,
+        final dev.backstop.clearing.domain.DefaultFundCallCause cause,
+        final long amount,
+        final long paid,
+        final long collected,
+        final long missed,
+        final long contributionAfter)
+    {
+        final dev.backstop.sbe.events.DefaultFundCallClosedEncoder encoder = defaultFundCallClosed;
+        encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .callId(callId)
+            .memberId(memberId)
+            .cause(dev.backstop.sbe.events.DefaultFundCallCause.get((short)cause.code()))
+            .amount(amount)
+            .paid(paid)
+            .collected(collected)
+            .missed(missed)
+            .contributionAfter(contributionAfter);
+        publish(encoder.encodedLength());
+    }
+
+    public void onMemberFlagChanged(
+        final long eventSequence,
+        final long memberId,
+        final boolean flagged,
+        final long missed,
+        final long contribution,
+        final long requirement)
+    {
+        final dev.backstop.sbe.events.DefaultFundMemberFlaggedEncoder encoder = defaultFundMemberFlagged;
+        encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .memberId(memberId)
+            .flagged(flagged ? dev.backstop.sbe.events.BooleanType.TRUE : dev.backstop.sbe.events.BooleanType.FALSE)
+            .missed(missed)
+            .contribution(contribution)
+            .requirement(requirement);
+        publish(encoder.encodedLength());
+    }
+
+    public void onWaterfallStarted(
+        final long eventSequence,
+        final long accountId,
+        final long memberId,
+        final long deficit,
+        final long openWaterfalls)
+    {
+        final dev.backstop.sbe.events.WaterfallStartedEncoder encoder = waterfallStarted;
+        encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .accountId(accountId)
+            .memberId(memberId)
+            .deficit(deficit)
+            .openWaterfalls(openWaterfalls);
+        publish(encoder.encodedLength());
+    }
+
+    public void onWaterfallRung(
+        final long eventSequence,
+        final long accountId,
+        final long memberId,
+        final dev.backstop.clearing.domain.WaterfallRung rung,
+        final long absorbed,
+        final long remaining,
+        final long resourceAfter,
+        final long payerCount,
+        final long roundingToFee)
+    {
+        final dev.backstop.sbe.events.WaterfallRungEncoder encoder = waterfallRung;
+        encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .accountId(accountId)
+            .memberId(memberId)
+            .rung(dev.backstop.sbe.events.WaterfallRung.get((short)rung.code()))
+            .absorbed(absorbed)
+            .remaining(remaining)
+            .resourceAfter(resourceAfter)
+            .payerCount(payerCount)
+            .roundingToFee(roundingToFee);
+        publish(encoder.encodedLength());
+    }
+
+    public void onWaterfallCharge(
+        final long eventSequence,
+        final long accountId,
+        final dev.backstop.clearing.domain.WaterfallRung rung,
+        final long payerMemberId,
+        final long payerAccountId,
+        final long basis,
+        final long amount)
+    {
+        final dev.backstop.sbe.events.WaterfallChargeEncoder encoder = waterfallCharge;
+        encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .accountId(accountId)
+            .rung(dev.backstop.sbe.events.WaterfallRung.get((short)rung.code()))
+            .payerMemberId(payerMemberId)
+            .payerAccountId(payerAccountId)
+            .basis(basis)
+            .amount(amount);
+        publish(encoder.encodedLength());
+    }
+
+    public void onWaterfallClosed(
+        final long eventSequence,
+        final long accountId,
+        final long memberId,
+        final long deficit,
+        final long absorbedRung1,
+        final long absorbedRung2,
+        final long absorbedRung3,
+        final long absorbedRung4,
+        final long absorbedRung5,
+        final long absorbedRung6,
+        final long absorbedRung7,
+        final long attempts,
+        final long openWaterfalls)
+    {
+        final dev.backstop.sbe.events.WaterfallClosedEncoder encoder = waterfallClosed;
+        encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .accountId(accountId)
+            .memberId(memberId)
+            .deficit(deficit)
+            .absorbedRung1(absorbedRung1)
+            .absorbedRung2(absorbedRung2)
+            .absorbedRung3(absorbedRung3)
+            .absorbedRung4(absorbedRung4)
+            .absorbedRung5(absorbedRung5)
+            .absorbedRung6(absorbedRung6)
+            .absorbedRung7(absorbedRung7)
+            .attempts(attempts)
+            .openWaterfalls(openWaterfalls);
+        publish(encoder.encodedLength());
+    }
+
+    // END waterfall events
     private void publish(final int messageLength)
     {
         eventsPublished++;

@@ -101,6 +101,14 @@ final class SnapshotLoader implements FragmentHandler
     private final dev.backstop.sbe.snapshot.PriceBandBucketRecordDecoder priceBandBucketRecord = new dev.backstop.sbe.snapshot.PriceBandBucketRecordDecoder();
     private final dev.backstop.sbe.snapshot.OpenDeficitRecordDecoder openDeficitRecord = new dev.backstop.sbe.snapshot.OpenDeficitRecordDecoder();
     // END liquidation decoders
+    // BEGIN waterfall decoders (generated)
+    private final dev.backstop.sbe.snapshot.DefaultFundHeaderRecordDecoder defaultFundHeaderRecord = new dev.backstop.sbe.snapshot.DefaultFundHeaderRecordDecoder();
+    private final dev.backstop.sbe.snapshot.StressShockRecordDecoder stressShockRecord = new dev.backstop.sbe.snapshot.StressShockRecordDecoder();
+    private final dev.backstop.sbe.snapshot.MemberFundRecordDecoder memberFundRecord = new dev.backstop.sbe.snapshot.MemberFundRecordDecoder();
+    private final dev.backstop.sbe.snapshot.FundCallRecordDecoder fundCallRecord = new dev.backstop.sbe.snapshot.FundCallRecordDecoder();
+    private final dev.backstop.sbe.snapshot.WaterfallTotalsRecordDecoder waterfallTotalsRecord = new dev.backstop.sbe.snapshot.WaterfallTotalsRecordDecoder();
+    private final dev.backstop.sbe.snapshot.WaterfallRecordDecoder waterfallRecord = new dev.backstop.sbe.snapshot.WaterfallRecordDecoder();
+    // END waterfall decoders
     private LiquidationStateSink liquidationRestorer;
     private final byte[] expectedDigest = new byte[32];
     private final byte[] actualDigest = new byte[32];
@@ -403,6 +411,121 @@ final class SnapshotLoader implements FragmentHandler
             }
 
             // END liquidation records
+            // BEGIN waterfall records (generated)
+            case dev.backstop.sbe.snapshot.DefaultFundHeaderRecordDecoder.TEMPLATE_ID:
+            {
+                checkBlockLength(blockLength, dev.backstop.sbe.snapshot.DefaultFundHeaderRecordDecoder.BLOCK_LENGTH);
+                final dev.backstop.sbe.snapshot.DefaultFundHeaderRecordDecoder d = defaultFundHeaderRecord.wrap(buffer, bodyOffset, blockLength, version);
+                recordCount++;
+                clearingHouse.waterfallRestorer().defaultFundHeader(
+                    d.ccpCapital(),
+                    d.totalContributions(),
+                    d.minimumContribution(),
+                    d.recomputeIntervalMs(),
+                    d.exposureThresholdPpm(),
+                    d.exposureCheckMs(),
+                    d.callDeadlineMs(),
+                    d.assessmentCapPpm(),
+                    d.cappedPeriodMs(),
+                    d.waterfallRetryMs(),
+                    d.nextRecomputeMs(),
+                    d.exposureCheckAtMs(),
+                    d.nextCallId(),
+                    d.requirement(),
+                    d.worstScenarioId(),
+                    d.lastRecomputeMs());
+                break;
+            }
+
+            case dev.backstop.sbe.snapshot.StressShockRecordDecoder.TEMPLATE_ID:
+            {
+                checkBlockLength(blockLength, dev.backstop.sbe.snapshot.StressShockRecordDecoder.BLOCK_LENGTH);
+                final dev.backstop.sbe.snapshot.StressShockRecordDecoder d = stressShockRecord.wrap(buffer, bodyOffset, blockLength, version);
+                recordCount++;
+                clearingHouse.waterfallRestorer().stressShock(
+                    d.scenarioId(),
+                    d.underlyingId(),
+                    d.shockPpm());
+                break;
+            }
+
+            case dev.backstop.sbe.snapshot.MemberFundRecordDecoder.TEMPLATE_ID:
+            {
+                checkBlockLength(blockLength, dev.backstop.sbe.snapshot.MemberFundRecordDecoder.BLOCK_LENGTH);
+                final dev.backstop.sbe.snapshot.MemberFundRecordDecoder d = memberFundRecord.wrap(buffer, bodyOffset, blockLength, version);
+                recordCount++;
+                clearingHouse.waterfallRestorer().memberFund(
+                    d.memberId(),
+                    d.contribution(),
+                    d.requirement(),
+                    d.stressLoss(),
+                    BooleanType.TRUE == d.dirty(),
+                    BooleanType.TRUE == d.flagged(),
+                    d.missed(),
+                    d.periodStartMs(),
+                    d.periodBasis(),
+                    d.assessedInPeriod(),
+                    d.openCallId());
+                break;
+            }
+
+            case dev.backstop.sbe.snapshot.FundCallRecordDecoder.TEMPLATE_ID:
+            {
+                checkBlockLength(blockLength, dev.backstop.sbe.snapshot.FundCallRecordDecoder.BLOCK_LENGTH);
+                final dev.backstop.sbe.snapshot.FundCallRecordDecoder d = fundCallRecord.wrap(buffer, bodyOffset, blockLength, version);
+                recordCount++;
+                clearingHouse.waterfallRestorer().fundCall(
+                    d.callId(),
+                    d.memberId(),
+                    d.causeCode(),
+                    d.amount(),
+                    d.paid(),
+                    d.issuedMs(),
+                    d.deadlineMs());
+                break;
+            }
+
+            case dev.backstop.sbe.snapshot.WaterfallTotalsRecordDecoder.TEMPLATE_ID:
+            {
+                checkBlockLength(blockLength, dev.backstop.sbe.snapshot.WaterfallTotalsRecordDecoder.BLOCK_LENGTH);
+                final dev.backstop.sbe.snapshot.WaterfallTotalsRecordDecoder d = waterfallTotalsRecord.wrap(buffer, bodyOffset, blockLength, version);
+                recordCount++;
+                clearingHouse.waterfallRestorer().waterfallTotals(
+                    d.rung1(),
+                    d.rung2(),
+                    d.rung3(),
+                    d.rung4(),
+                    d.rung5(),
+                    d.rung6(),
+                    d.rung7(),
+                    d.closedCount());
+                break;
+            }
+
+            case dev.backstop.sbe.snapshot.WaterfallRecordDecoder.TEMPLATE_ID:
+            {
+                checkBlockLength(blockLength, dev.backstop.sbe.snapshot.WaterfallRecordDecoder.BLOCK_LENGTH);
+                final dev.backstop.sbe.snapshot.WaterfallRecordDecoder d = waterfallRecord.wrap(buffer, bodyOffset, blockLength, version);
+                recordCount++;
+                clearingHouse.waterfallRestorer().waterfall(
+                    d.accountId(),
+                    d.memberId(),
+                    d.deficit(),
+                    d.openedMs(),
+                    d.nextAttemptMs(),
+                    d.outstanding(),
+                    d.rung1(),
+                    d.rung2(),
+                    d.rung3(),
+                    d.rung4(),
+                    d.rung5(),
+                    d.rung6(),
+                    d.rung7(),
+                    d.attempts());
+                break;
+            }
+
+            // END waterfall records
             case SnapshotEndDecoder.TEMPLATE_ID:
                 onSnapshotEnd(buffer, bodyOffset, blockLength, version);
                 break;

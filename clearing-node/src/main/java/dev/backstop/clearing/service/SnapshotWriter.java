@@ -104,6 +104,14 @@ final class SnapshotWriter implements ClearingStateSink
     private final dev.backstop.sbe.snapshot.PriceBandBucketRecordEncoder priceBandBucketRecord = new dev.backstop.sbe.snapshot.PriceBandBucketRecordEncoder();
     private final dev.backstop.sbe.snapshot.OpenDeficitRecordEncoder openDeficitRecord = new dev.backstop.sbe.snapshot.OpenDeficitRecordEncoder();
     // END liquidation encoders
+    // BEGIN waterfall encoders (generated)
+    private final dev.backstop.sbe.snapshot.DefaultFundHeaderRecordEncoder defaultFundHeaderRecord = new dev.backstop.sbe.snapshot.DefaultFundHeaderRecordEncoder();
+    private final dev.backstop.sbe.snapshot.StressShockRecordEncoder stressShockRecord = new dev.backstop.sbe.snapshot.StressShockRecordEncoder();
+    private final dev.backstop.sbe.snapshot.MemberFundRecordEncoder memberFundRecord = new dev.backstop.sbe.snapshot.MemberFundRecordEncoder();
+    private final dev.backstop.sbe.snapshot.FundCallRecordEncoder fundCallRecord = new dev.backstop.sbe.snapshot.FundCallRecordEncoder();
+    private final dev.backstop.sbe.snapshot.WaterfallTotalsRecordEncoder waterfallTotalsRecord = new dev.backstop.sbe.snapshot.WaterfallTotalsRecordEncoder();
+    private final dev.backstop.sbe.snapshot.WaterfallRecordEncoder waterfallRecord = new dev.backstop.sbe.snapshot.WaterfallRecordEncoder();
+    // END waterfall encoders
     private RecordOutput output;
     private long recordCount;
     private boolean begun;
@@ -653,6 +661,162 @@ final class SnapshotWriter implements ClearingStateSink
     }
 
     // END liquidation records
+    // BEGIN waterfall records (generated)
+    public void defaultFundHeader(
+        final long ccpCapital,
+        final long totalContributions,
+        final long minimumContribution,
+        final long recomputeIntervalMs,
+        final int exposureThresholdPpm,
+        final long exposureCheckMs,
+        final long callDeadlineMs,
+        final int assessmentCapPpm,
+        final long cappedPeriodMs,
+        final long waterfallRetryMs,
+        final long nextRecomputeMs,
+        final long exposureCheckAtMs,
+        final long nextCallId,
+        final long requirement,
+        final int worstScenarioId,
+        final long lastRecomputeMs)
+    {
+        defaultFundHeaderRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .ccpCapital(ccpCapital)
+            .totalContributions(totalContributions)
+            .minimumContribution(minimumContribution)
+            .recomputeIntervalMs(recomputeIntervalMs)
+            .exposureThresholdPpm(exposureThresholdPpm)
+            .exposureCheckMs(exposureCheckMs)
+            .callDeadlineMs(callDeadlineMs)
+            .assessmentCapPpm(assessmentCapPpm)
+            .cappedPeriodMs(cappedPeriodMs)
+            .waterfallRetryMs(waterfallRetryMs)
+            .nextRecomputeMs(nextRecomputeMs)
+            .exposureCheckAtMs(exposureCheckAtMs)
+            .nextCallId(nextCallId)
+            .requirement(requirement)
+            .worstScenarioId(worstScenarioId)
+            .lastRecomputeMs(lastRecomputeMs);
+        emitRecord(defaultFundHeaderRecord.encodedLength());
+    }
+
+    public void stressShock(
+        final int scenarioId,
+        final int underlyingId,
+        final int shockPpm)
+    {
+        stressShockRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .scenarioId(scenarioId)
+            .underlyingId(underlyingId)
+            .shockPpm(shockPpm);
+        emitRecord(stressShockRecord.encodedLength());
+    }
+
+    public void memberFund(
+        final long memberId,
+        final long contribution,
+        final long requirement,
+        final long stressLoss,
+        final boolean dirty,
+        final boolean flagged,
+        final long missed,
+        final long periodStartMs,
+        final long periodBasis,
+        final long assessedInPeriod,
+        final long openCallId)
+    {
+        memberFundRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .memberId(memberId)
+            .contribution(contribution)
+            .requirement(requirement)
+            .stressLoss(stressLoss)
+            .dirty(dirty ? BooleanType.TRUE : BooleanType.FALSE)
+            .flagged(flagged ? BooleanType.TRUE : BooleanType.FALSE)
+            .missed(missed)
+            .periodStartMs(periodStartMs)
+            .periodBasis(periodBasis)
+            .assessedInPeriod(assessedInPeriod)
+            .openCallId(openCallId);
+        emitRecord(memberFundRecord.encodedLength());
+    }
+
+    public void fundCall(
+        final long callId,
+        final long memberId,
+        final int causeCode,
+        final long amount,
+        final long paid,
+        final long issuedMs,
+        final long deadlineMs)
+    {
+        fundCallRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .callId(callId)
+            .memberId(memberId)
+            .causeCode(causeCode)
+            .amount(amount)
+            .paid(paid)
+            .issuedMs(issuedMs)
+            .deadlineMs(deadlineMs);
+        emitRecord(fundCallRecord.encodedLength());
+    }
+
+    public void waterfallTotals(
+        final long rung1,
+        final long rung2,
+        final long rung3,
+        final long rung4,
+        final long rung5,
+        final long rung6,
+        final long rung7,
+        final long closedCount)
+    {
+        waterfallTotalsRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .rung1(rung1)
+            .rung2(rung2)
+            .rung3(rung3)
+            .rung4(rung4)
+            .rung5(rung5)
+            .rung6(rung6)
+            .rung7(rung7)
+            .closedCount(closedCount);
+        emitRecord(waterfallTotalsRecord.encodedLength());
+    }
+
+    public void waterfall(
+        final long accountId,
+        final long memberId,
+        final long deficit,
+        final long openedMs,
+        final long nextAttemptMs,
+        final long outstanding,
+        final long rung1,
+        final long rung2,
+        final long rung3,
+        final long rung4,
+        final long rung5,
+        final long rung6,
+        final long rung7,
+        final int attempts)
+    {
+        waterfallRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .accountId(accountId)
+            .memberId(memberId)
+            .deficit(deficit)
+            .openedMs(openedMs)
+            .nextAttemptMs(nextAttemptMs)
+            .outstanding(outstanding)
+            .rung1(rung1)
+            .rung2(rung2)
+            .rung3(rung3)
+            .rung4(rung4)
+            .rung5(rung5)
+            .rung6(rung6)
+            .rung7(rung7)
+            .attempts(attempts);
+        emitRecord(waterfallRecord.encodedLength());
+    }
+
+    // END waterfall records
     private void emitRecord(final int messageLength)
     {
         if (!begun)

@@ -388,11 +388,19 @@ final class LiquidationEngineTest
         tick(1_000, 880);
         runTo(1_100);
         assertTrue(engine.hasOpenDeficit(A));
+        // Issue 4: while the deficit's loss waterfall is open no redemption is requested...
+        assertEquals(Outcome.WATERFALL_OPEN, house.requestPoolRedemption(MEMBER, ++memberSequence, P1, D, 1));
 
+        // ...and the waterfall absorbs the deficit at the next deadline (here from the member's other accounts), after
+        // which the redemption waiting out its notice is paid when due.
+        runTo(1_101);
+        assertFalse(engine.hasOpenDeficit(A));
+        assertEquals(0, house.openDeficits());
         runTo(500 + 86_400_000L + 10_000);
-        assertTrue(events.ofType(RecordingEvents.PoolRedeemed.class).isEmpty());
-        assertEquals(1, engine.pool(P1).pendingCount());
-        assertEquals(20_000 * USD, engine.pool(P1).sharesOf(D));
+        assertEquals(1, events.ofType(RecordingEvents.PoolRedeemed.class).size());
+        assertEquals(0, engine.pool(P1).pendingCount());
+        assertEquals(15_000 * USD, engine.pool(P1).sharesOf(D));
+        assertEquals(0, house.conservationError());
     }
 
     @Test

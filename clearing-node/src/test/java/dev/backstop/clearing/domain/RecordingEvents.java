@@ -488,6 +488,197 @@ final class RecordingEvents implements ClearingEvents
 
     // ---- end of liquidation events ----
 
+    // BEGIN waterfall events (generated)
+    record DefaultFundContributed(long sequence, long memberId, long accountId, long amount, boolean collected, long cashAfter, long contributionAfter, long totalContributions) implements Event
+    {
+    }
+
+    record CcpCapitalInjected(long sequence, long amount, long ccpCapitalAfter, long netDepositsAfter) implements Event
+    {
+    }
+
+    record DefaultFundRecomputed(long sequence, dev.backstop.clearing.domain.DefaultFundRecomputeCause cause, long requirement, long totalContributions, long ccpCapital, long insuranceFund, long prefunded, long coverageRatio, int worstScenarioId, long firstMemberId, long firstUncovered, long secondMemberId, long secondUncovered) implements Event
+    {
+    }
+
+    record MemberRequirementChanged(long sequence, long memberId, long previousRequirement, long requirement, long contribution, long stressLoss, long uncoveredStressLoss, long initialMargin) implements Event
+    {
+    }
+
+    record DefaultFundCalled(long sequence, long callId, long memberId, dev.backstop.clearing.domain.DefaultFundCallCause cause, long amount, long requirement, long contribution, long deadline) implements Event
+    {
+    }
+
+    record DefaultFundCallClosed(long sequence, long callId, long memberId, dev.backstop.clearing.domain.DefaultFundCallCause cause, long amount, long paid, long collected, long missed, long contributionAfter) implements Event
+    {
+    }
+
+    record DefaultFundMemberFlagged(long sequence, long memberId, boolean flagged, long missed, long contribution, long requirement) implements Event
+    {
+    }
+
+    record WaterfallStarted(long sequence, long accountId, long memberId, long deficit, long openWaterfalls) implements Event
+    {
+    }
+
+    record WaterfallRung(long sequence, long accountId, long memberId, dev.backstop.clearing.domain.WaterfallRung rung, long absorbed, long remaining, long resourceAfter, long payerCount, long roundingToFee) implements Event
+    {
+    }
+
+    record WaterfallCharge(long sequence, long accountId, dev.backstop.clearing.domain.WaterfallRung rung, long payerMemberId, long payerAccountId, long basis, long amount) implements Event
+    {
+    }
+
+    record WaterfallClosed(long sequence, long accountId, long memberId, long deficit, long absorbedRung1, long absorbedRung2, long absorbedRung3, long absorbedRung4, long absorbedRung5, long absorbedRung6, long absorbedRung7, long attempts, long openWaterfalls) implements Event
+    {
+    }
+
+    public void onDefaultFundContribution(
+        final long eventSequence,
+        final long memberId,
+        final long accountId,
+        final long amount,
+        final boolean collected,
+        final long cashAfter,
+        final long contributionAfter,
+        final long totalContributions)
+    {
+        add(new DefaultFundContributed(eventSequence, memberId, accountId, amount, collected, cashAfter, contributionAfter, totalContributions));
+    }
+
+    public void onCcpCapitalInjected(
+        final long eventSequence,
+        final long amount,
+        final long ccpCapitalAfter,
+        final long netDepositsAfter)
+    {
+        add(new CcpCapitalInjected(eventSequence, amount, ccpCapitalAfter, netDepositsAfter));
+    }
+
+    public void onDefaultFundRecomputed(
+        final long eventSequence,
+        final dev.backstop.clearing.domain.DefaultFundRecomputeCause cause,
+        final long requirement,
+        final long totalContributions,
+        final long ccpCapital,
+        final long insuranceFund,
+        final long prefunded,
+        final long coverageRatio,
+        final int worstScenarioId,
+        final long firstMemberId,
+        final long firstUncovered,
+        final long secondMemberId,
+        final long secondUncovered)
+    {
+        add(new DefaultFundRecomputed(eventSequence, cause, requirement, totalContributions, ccpCapital, insuranceFund, prefunded, coverageRatio, worstScenarioId, firstMemberId, firstUncovered, secondMemberId, secondUncovered));
+    }
+
+    public void onMemberRequirementChanged(
+        final long eventSequence,
+        final long memberId,
+        final long previousRequirement,
+        final long requirement,
+        final long contribution,
+        final long stressLoss,
+        final long uncoveredStressLoss,
+        final long initialMargin)
+    {
+        add(new MemberRequirementChanged(eventSequence, memberId, previousRequirement, requirement, contribution, stressLoss, uncoveredStressLoss, initialMargin));
+    }
+
+    public void onDefaultFundCall(
+        final long eventSequence,
+        final long callId,
+        final long memberId,
+        final dev.backstop.clearing.domain.DefaultFundCallCause cause,
+        final long amount,
+        final long requirement,
+        final long contribution,
+        final long deadline)
+    {
+        add(new DefaultFundCalled(eventSequence, callId, memberId, cause, amount, requirement, contribution, deadline));
+    }
+
+    public void onDefaultFundCallClosed(
+        final long eventSequence,
+        final long callId,
+        final long memberId,
+        final dev.backstop.clearing.domain.DefaultFundCallCause cause,
+        final long amount,
+        final long paid,
+        final long collected,
+        final long missed,
+        final long contributionAfter)
+    {
+        add(new DefaultFundCallClosed(eventSequence, callId, memberId, cause, amount, paid, collected, missed, contributionAfter));
+    }
+
+    public void onMemberFlagChanged(
+        final long eventSequence,
+        final long memberId,
+        final boolean flagged,
+        final long missed,
+        final long contribution,
+        final long requirement)
+    {
+        add(new DefaultFundMemberFlagged(eventSequence, memberId, flagged, missed, contribution, requirement));
+    }
+
+    public void onWaterfallStarted(
+        final long eventSequence,
+        final long accountId,
+        final long memberId,
+        final long deficit,
+        final long openWaterfalls)
+    {
+        add(new WaterfallStarted(eventSequence, accountId, memberId, deficit, openWaterfalls));
+    }
+
+    public void onWaterfallRung(
+        final long eventSequence,
+        final long accountId,
+        final long memberId,
+        final dev.backstop.clearing.domain.WaterfallRung rung,
+        final long absorbed,
+        final long remaining,
+        final long resourceAfter,
+        final long payerCount,
+        final long roundingToFee)
+    {
+        add(new WaterfallRung(eventSequence, accountId, memberId, rung, absorbed, remaining, resourceAfter, payerCount, roundingToFee));
+    }
+
+    public void onWaterfallCharge(
+        final long eventSequence,
+        final long accountId,
+        final dev.backstop.clearing.domain.WaterfallRung rung,
+        final long payerMemberId,
+        final long payerAccountId,
+        final long basis,
+        final long amount)
+    {
+        add(new WaterfallCharge(eventSequence, accountId, rung, payerMemberId, payerAccountId, basis, amount));
+    }
+
+    public void onWaterfallClosed(
+        final long eventSequence,
+        final long accountId,
+        final long memberId,
+        final long deficit,
+        final long absorbedRung1,
+        final long absorbedRung2,
+        final long absorbedRung3,
+        final long absorbedRung4,
+        final long absorbedRung5,
+        final long absorbedRung6,
+        final long absorbedRung7,
+        final long attempts,
+        final long openWaterfalls)
+    {
+        add(new WaterfallClosed(eventSequence, accountId, memberId, deficit, absorbedRung1, absorbedRung2, absorbedRung3, absorbedRung4, absorbedRung5, absorbedRung6, absorbedRung7, attempts, openWaterfalls));
+    }
+
+    // END waterfall events
     private void add(final Event event)
     {
         if (event.sequence() != expectedNextSequence)

@@ -283,4 +283,154 @@ final class SnapshotLoader implements ClearingStateSink
     {
         engine().openDeficit(accountId, deficit);
     }
+
+    // BEGIN waterfall records (generated)
+    public void defaultFundHeader(
+        final long ccpCapital,
+        final long totalContributions,
+        final long minimumContribution,
+        final long recomputeIntervalMs,
+        final int exposureThresholdPpm,
+        final long exposureCheckMs,
+        final long callDeadlineMs,
+        final int assessmentCapPpm,
+        final long cappedPeriodMs,
+        final long waterfallRetryMs,
+        final long nextRecomputeMs,
+        final long exposureCheckAtMs,
+        final long nextCallId,
+        final long requirement,
+        final int worstScenarioId,
+        final long lastRecomputeMs)
+    {
+        target.waterfallRestorer().defaultFundHeader(
+            ccpCapital,
+            totalContributions,
+            minimumContribution,
+            recomputeIntervalMs,
+            exposureThresholdPpm,
+            exposureCheckMs,
+            callDeadlineMs,
+            assessmentCapPpm,
+            cappedPeriodMs,
+            waterfallRetryMs,
+            nextRecomputeMs,
+            exposureCheckAtMs,
+            nextCallId,
+            requirement,
+            worstScenarioId,
+            lastRecomputeMs);
+    }
+
+    public void stressShock(
+        final int scenarioId,
+        final int underlyingId,
+        final int shockPpm)
+    {
+        target.waterfallRestorer().stressShock(
+            scenarioId,
+            underlyingId,
+            shockPpm);
+    }
+
+    public void memberFund(
+        final long memberId,
+        final long contribution,
+        final long requirement,
+        final long stressLoss,
+        final boolean dirty,
+        final boolean flagged,
+        final long missed,
+        final long periodStartMs,
+        final long periodBasis,
+        final long assessedInPeriod,
+        final long openCallId)
+    {
+        target.waterfallRestorer().memberFund(
+            memberId,
+            contribution,
+            requirement,
+            stressLoss,
+            dirty,
+            flagged,
+            missed,
+            periodStartMs,
+            periodBasis,
+            assessedInPeriod,
+            openCallId);
+    }
+
+    public void fundCall(
+        final long callId,
+        final long memberId,
+        final int causeCode,
+        final long amount,
+        final long paid,
+        final long issuedMs,
+        final long deadlineMs)
+    {
+        target.waterfallRestorer().fundCall(
+            callId,
+            memberId,
+            causeCode,
+            amount,
+            paid,
+            issuedMs,
+            deadlineMs);
+    }
+
+    public void waterfallTotals(
+        final long rung1,
+        final long rung2,
+        final long rung3,
+        final long rung4,
+        final long rung5,
+        final long rung6,
+        final long rung7,
+        final long closedCount)
+    {
+        target.waterfallRestorer().waterfallTotals(
+            rung1,
+            rung2,
+            rung3,
+            rung4,
+            rung5,
+            rung6,
+            rung7,
+            closedCount);
+    }
+
+    public void waterfall(
+        final long accountId,
+        final long memberId,
+        final long deficit,
+        final long openedMs,
+        final long nextAttemptMs,
+        final long outstanding,
+        final long rung1,
+        final long rung2,
+        final long rung3,
+        final long rung4,
+        final long rung5,
+        final long rung6,
+        final long rung7,
+        final int attempts)
+    {
+        target.waterfallRestorer().waterfall(
+            accountId,
+            memberId,
+            deficit,
+            openedMs,
+            nextAttemptMs,
+            outstanding,
+            rung1,
+            rung2,
+            rung3,
+            rung4,
+            rung5,
+            rung6,
+            rung7,
+            attempts);
+    }
+    // END waterfall records
 }

@@ -66,6 +66,19 @@ public final class EventJson
     private final dev.backstop.sbe.events.PoolRedemptionRequestedDecoder poolRedemptionRequested = new dev.backstop.sbe.events.PoolRedemptionRequestedDecoder();
     private final dev.backstop.sbe.events.PoolRedeemedDecoder poolRedeemed = new dev.backstop.sbe.events.PoolRedeemedDecoder();
     // END liquidation decoders
+    // BEGIN waterfall decoders (generated)
+    private final dev.backstop.sbe.events.DefaultFundContributedDecoder defaultFundContributed = new dev.backstop.sbe.events.DefaultFundContributedDecoder();
+    private final dev.backstop.sbe.events.CcpCapitalInjectedDecoder ccpCapitalInjected = new dev.backstop.sbe.events.CcpCapitalInjectedDecoder();
+    private final dev.backstop.sbe.events.DefaultFundRecomputedDecoder defaultFundRecomputed = new dev.backstop.sbe.events.DefaultFundRecomputedDecoder();
+    private final dev.backstop.sbe.events.MemberRequirementChangedDecoder memberRequirementChanged = new dev.backstop.sbe.events.MemberRequirementChangedDecoder();
+    private final dev.backstop.sbe.events.DefaultFundCalledDecoder defaultFundCalled = new dev.backstop.sbe.events.DefaultFundCalledDecoder();
+    private final dev.backstop.sbe.events.DefaultFundCallClosedDecoder defaultFundCallClosed = new dev.backstop.sbe.events.DefaultFundCallClosedDecoder();
+    private final dev.backstop.sbe.events.DefaultFundMemberFlaggedDecoder defaultFundMemberFlagged = new dev.backstop.sbe.events.DefaultFundMemberFlaggedDecoder();
+    private final dev.backstop.sbe.events.WaterfallStartedDecoder waterfallStarted = new dev.backstop.sbe.events.WaterfallStartedDecoder();
+    private final dev.backstop.sbe.events.WaterfallRungDecoder waterfallRung = new dev.backstop.sbe.events.WaterfallRungDecoder();
+    private final dev.backstop.sbe.events.WaterfallChargeDecoder waterfallCharge = new dev.backstop.sbe.events.WaterfallChargeDecoder();
+    private final dev.backstop.sbe.events.WaterfallClosedDecoder waterfallClosed = new dev.backstop.sbe.events.WaterfallClosedDecoder();
+    // END waterfall decoders
     private final StringBuilder builder = new StringBuilder(256);
 
     /**
@@ -618,6 +631,208 @@ public final class EventJson
 
                 // END liquidation events
 
+                // BEGIN waterfall events (generated)
+                case dev.backstop.sbe.events.DefaultFundContributedDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < dev.backstop.sbe.events.DefaultFundContributedDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final dev.backstop.sbe.events.DefaultFundContributedDecoder d = defaultFundContributed.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "DefaultFundContributed", d.logPosition(), d.clusterTime());
+                    field(out, "memberId", d.memberId());
+                    field(out, "accountId", d.accountId());
+                    field(out, "amountMicros", d.amount());
+                    bool(out, "collected", dev.backstop.sbe.events.BooleanType.TRUE == d.collected());
+                    field(out, "cashAfterMicros", d.cashAfter());
+                    field(out, "contributionAfterMicros", d.contributionAfter());
+                    field(out, "totalContributionsMicros", d.totalContributions());
+                    break;
+                }
+
+                case dev.backstop.sbe.events.CcpCapitalInjectedDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < dev.backstop.sbe.events.CcpCapitalInjectedDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final dev.backstop.sbe.events.CcpCapitalInjectedDecoder d = ccpCapitalInjected.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "CcpCapitalInjected", d.logPosition(), d.clusterTime());
+                    field(out, "amountMicros", d.amount());
+                    field(out, "ccpCapitalAfterMicros", d.ccpCapitalAfter());
+                    field(out, "netDepositsAfterMicros", d.netDepositsAfter());
+                    break;
+                }
+
+                case dev.backstop.sbe.events.DefaultFundRecomputedDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < dev.backstop.sbe.events.DefaultFundRecomputedDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final dev.backstop.sbe.events.DefaultFundRecomputedDecoder d = defaultFundRecomputed.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "DefaultFundRecomputed", d.logPosition(), d.clusterTime());
+                    field(out, "cause", d.cause().name());
+                    field(out, "requirementMicros", d.requirement());
+                    field(out, "totalContributionsMicros", d.totalContributions());
+                    field(out, "ccpCapitalMicros", d.ccpCapital());
+                    field(out, "insuranceFundMicros", d.insuranceFund());
+                    field(out, "prefundedMicros", d.prefunded());
+                    field(out, "coverageRatioPpm", d.coverageRatio());
+                    field(out, "worstScenarioId", d.worstScenarioId());
+                    field(out, "firstMemberId", d.firstMemberId());
+                    field(out, "firstUncoveredMicros", d.firstUncovered());
+                    field(out, "secondMemberId", d.secondMemberId());
+                    field(out, "secondUncoveredMicros", d.secondUncovered());
+                    break;
+                }
+
+                case dev.backstop.sbe.events.MemberRequirementChangedDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < dev.backstop.sbe.events.MemberRequirementChangedDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final dev.backstop.sbe.events.MemberRequirementChangedDecoder d = memberRequirementChanged.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "MemberRequirementChanged", d.logPosition(), d.clusterTime());
+                    field(out, "memberId", d.memberId());
+                    field(out, "previousRequirementMicros", d.previousRequirement());
+                    field(out, "requirementMicros", d.requirement());
+                    field(out, "contributionMicros", d.contribution());
+                    field(out, "stressLossMicros", d.stressLoss());
+                    field(out, "uncoveredStressLossMicros", d.uncoveredStressLoss());
+                    field(out, "initialMarginMicros", d.initialMargin());
+                    break;
+                }
+
+                case dev.backstop.sbe.events.DefaultFundCalledDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < dev.backstop.sbe.events.DefaultFundCalledDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final dev.backstop.sbe.events.DefaultFundCalledDecoder d = defaultFundCalled.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "DefaultFundCalled", d.logPosition(), d.clusterTime());
+                    field(out, "callId", d.callId());
+                    field(out, "memberId", d.memberId());
+                    field(out, "cause", d.cause().name());
+                    field(out, "amountMicros", d.amount());
+                    field(out, "requirementMicros", d.requirement());
+                    field(out, "contributionMicros", d.contribution());
+                    field(out, "deadlineMs", d.deadline());
+                    break;
+                }
+
+                case dev.backstop.sbe.events.DefaultFundCallClosedDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < dev.backstop.sbe.events.DefaultFundCallClosedDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final dev.backstop.sbe.events.DefaultFundCallClosedDecoder d = defaultFundCallClosed.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "DefaultFundCallClosed", d.logPosition(), d.clusterTime());
+                    field(out, "callId", d.callId());
+                    field(out, "memberId", d.memberId());
+                    field(out, "cause", d.cause().name());
+                    field(out, "amountMicros", d.amount());
+                    field(out, "paidMicros", d.paid());
+                    field(out, "collectedMicros", d.collected());
+                    field(out, "missedMicros", d.missed());
+                    field(out, "contributionAfterMicros", d.contributionAfter());
+                    break;
+                }
+
+                case dev.backstop.sbe.events.DefaultFundMemberFlaggedDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < dev.backstop.sbe.events.DefaultFundMemberFlaggedDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final dev.backstop.sbe.events.DefaultFundMemberFlaggedDecoder d = defaultFundMemberFlagged.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "DefaultFundMemberFlagged", d.logPosition(), d.clusterTime());
+                    field(out, "memberId", d.memberId());
+                    bool(out, "flagged", dev.backstop.sbe.events.BooleanType.TRUE == d.flagged());
+                    field(out, "missedMicros", d.missed());
+                    field(out, "contributionMicros", d.contribution());
+                    field(out, "requirementMicros", d.requirement());
+                    break;
+                }
+
+                case dev.backstop.sbe.events.WaterfallStartedDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < dev.backstop.sbe.events.WaterfallStartedDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final dev.backstop.sbe.events.WaterfallStartedDecoder d = waterfallStarted.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "WaterfallStarted", d.logPosition(), d.clusterTime());
+                    field(out, "accountId", d.accountId());
+                    field(out, "memberId", d.memberId());
+                    field(out, "deficitMicros", d.deficit());
+                    field(out, "openWaterfalls", d.openWaterfalls());
+                    break;
+                }
+
+                case dev.backstop.sbe.events.WaterfallRungDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < dev.backstop.sbe.events.WaterfallRungDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final dev.backstop.sbe.events.WaterfallRungDecoder d = waterfallRung.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "WaterfallRung", d.logPosition(), d.clusterTime());
+                    field(out, "accountId", d.accountId());
+                    field(out, "memberId", d.memberId());
+                    field(out, "rung", d.rung().name());
+                    field(out, "absorbedMicros", d.absorbed());
+                    field(out, "remainingMicros", d.remaining());
+                    field(out, "resourceAfterMicros", d.resourceAfter());
+                    field(out, "payerCount", d.payerCount());
+                    field(out, "roundingToFeeMicros", d.roundingToFee());
+                    break;
+                }
+
+                case dev.backstop.sbe.events.WaterfallChargeDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < dev.backstop.sbe.events.WaterfallChargeDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final dev.backstop.sbe.events.WaterfallChargeDecoder d = waterfallCharge.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "WaterfallCharge", d.logPosition(), d.clusterTime());
+                    field(out, "accountId", d.accountId());
+                    field(out, "rung", d.rung().name());
+                    field(out, "payerMemberId", d.payerMemberId());
+                    field(out, "payerAccountId", d.payerAccountId());
+                    field(out, "basisMicros", d.basis());
+                    field(out, "amountMicros", d.amount());
+                    break;
+                }
+
+                case dev.backstop.sbe.events.WaterfallClosedDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < dev.backstop.sbe.events.WaterfallClosedDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final dev.backstop.sbe.events.WaterfallClosedDecoder d = waterfallClosed.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "WaterfallClosed", d.logPosition(), d.clusterTime());
+                    field(out, "accountId", d.accountId());
+                    field(out, "memberId", d.memberId());
+                    field(out, "deficitMicros", d.deficit());
+                    field(out, "absorbedRung1Micros", d.absorbedRung1());
+                    field(out, "absorbedRung2Micros", d.absorbedRung2());
+                    field(out, "absorbedRung3Micros", d.absorbedRung3());
+                    field(out, "absorbedRung4Micros", d.absorbedRung4());
+                    field(out, "absorbedRung5Micros", d.absorbedRung5());
+                    field(out, "absorbedRung6Micros", d.absorbedRung6());
+                    field(out, "absorbedRung7Micros", d.absorbedRung7());
+                    field(out, "attempts", d.attempts());
+                    field(out, "openWaterfalls", d.openWaterfalls());
+                    break;
+                }
+
+                // END waterfall events
                 default:
                     return unknown(out, MessageHeaderDecoder.SCHEMA_ID, templateId, length);
             }
