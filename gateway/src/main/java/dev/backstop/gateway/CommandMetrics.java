@@ -79,6 +79,11 @@ public final class CommandMetrics
         TYPE_NAMES[CreatePoolCommandDecoder.TEMPLATE_ID] = "CREATE_POOL";
         TYPE_NAMES[PoolDepositCommandDecoder.TEMPLATE_ID] = "POOL_DEPOSIT";
         TYPE_NAMES[PoolRedemptionCommandDecoder.TEMPLATE_ID] = "POOL_REDEEM";
+        TYPE_NAMES[dev.backstop.sbe.cluster.ContributeDefaultFundCommandDecoder.TEMPLATE_ID] = "CONTRIBUTE_DEFAULT_FUND";
+        TYPE_NAMES[dev.backstop.sbe.cluster.InjectCcpCapitalCommandDecoder.TEMPLATE_ID] = "INJECT_CCP_CAPITAL";
+        TYPE_NAMES[dev.backstop.sbe.cluster.StressScenarioCommandDecoder.TEMPLATE_ID] = "SET_STRESS_SCENARIO";
+        TYPE_NAMES[dev.backstop.sbe.cluster.DefaultFundParametersCommandDecoder.TEMPLATE_ID] =
+            "SET_DEFAULT_FUND_PARAMETERS";
         for (final ResultCode code : ResultCode.values())
         {
             if (code.value() >= 0 && code.value() <= MAX_CODE)

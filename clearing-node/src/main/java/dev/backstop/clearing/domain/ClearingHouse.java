@@ -1184,6 +1184,7 @@ public final class ClearingHouse
         try
         {
             conservationError();
+            defaultFund.coverageRatioPpm();
         }
         catch (final ArithmeticException ex)
         {

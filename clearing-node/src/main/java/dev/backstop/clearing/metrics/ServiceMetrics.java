@@ -52,7 +52,15 @@ public final class ServiceMetrics
     public static final int OPEN_AUCTIONS = 8;
     public static final int POOLS = 9;
     public static final int APPLIED_LOG_POSITION = 10;
-    private static final int VALUE_COUNT = 11;
+    // Issue 4, default fund and loss waterfall (W).
+    public static final int DEFAULT_FUND_CONTRIBUTIONS = 11;
+    public static final int CCP_CAPITAL = 12;
+    public static final int DEFAULT_FUND_REQUIREMENT = 13;
+    public static final int COVERAGE_RATIO_PPM = 14;
+    public static final int OPEN_WATERFALLS = 15;
+    /** Absorbed by rung 1; rung n is at {@code WATERFALL_RUNG_1 + n − 1}. */
+    public static final int WATERFALL_RUNG_1 = 16;
+    private static final int VALUE_COUNT = 23;
 
     /** Index of each domain event count. */
     public static final int LIQUIDATIONS_STARTED = 0;
@@ -70,7 +78,10 @@ public final class ServiceMetrics
     private static final String[] VALUE_NAMES =
     {
         "insurance.fund", "open.deficits", "fee.account", "net.deposits", "event.sequence", "trades.cleared",
-        "accounts", "liquidations.open", "auctions.open", "pools", "applied.log.position"
+        "accounts", "liquidations.open", "auctions.open", "pools", "applied.log.position",
+        "default.fund.contributions", "ccp.capital", "default.fund.requirement", "default.fund.coverage.ratio.ppm",
+        "waterfalls.open", "waterfall.absorbed.rung1", "waterfall.absorbed.rung2", "waterfall.absorbed.rung3",
+        "waterfall.absorbed.rung4", "waterfall.absorbed.rung5", "waterfall.absorbed.rung6", "waterfall.absorbed.rung7"
     };
 
     private static final String[] VALUE_DESCRIPTIONS =
@@ -85,7 +96,19 @@ public final class ServiceMetrics
         "accounts in liquidation",
         "liquidation auctions open",
         "backstop pools",
-        "log position of the last message applied"
+        "log position of the last message applied",
+        "members' default fund contributions, micro-units",
+        "the CCP's own capital in the loss waterfall, micro-units",
+        "Cover-2 default fund requirement at the last recomputation, micro-units",
+        "(contributions + CCP capital + insurance fund) / requirement in ppm, -1 without a requirement",
+        "loss waterfalls open (withdrawals and redemptions wait)",
+        "absorbed by the defaulters' other collateral over every waterfall, micro-units",
+        "absorbed by the defaulters' own contributions, micro-units",
+        "absorbed by the insurance fund, micro-units",
+        "absorbed by the CCP's capital, micro-units",
+        "absorbed by the non-defaulters' contributions, micro-units",
+        "absorbed by assessments, micro-units",
+        "absorbed by the haircut of VM gains, micro-units"
     };
 
     private static final int MAX_TEMPLATE_ID = 255;
@@ -121,6 +144,10 @@ public final class ServiceMetrics
         name(CreatePoolCommandDecoder.TEMPLATE_ID, "CREATE_POOL");
         name(PoolDepositCommandDecoder.TEMPLATE_ID, "POOL_DEPOSIT");
         name(PoolRedemptionCommandDecoder.TEMPLATE_ID, "POOL_REDEEM");
+        name(dev.backstop.sbe.cluster.ContributeDefaultFundCommandDecoder.TEMPLATE_ID, "CONTRIBUTE_DEFAULT_FUND");
+        name(dev.backstop.sbe.cluster.InjectCcpCapitalCommandDecoder.TEMPLATE_ID, "INJECT_CCP_CAPITAL");
+        name(dev.backstop.sbe.cluster.StressScenarioCommandDecoder.TEMPLATE_ID, "SET_STRESS_SCENARIO");
+        name(dev.backstop.sbe.cluster.DefaultFundParametersCommandDecoder.TEMPLATE_ID, "SET_DEFAULT_FUND_PARAMETERS");
     }
 
     /**

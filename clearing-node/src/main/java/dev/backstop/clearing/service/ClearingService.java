@@ -1,6 +1,8 @@
 package dev.backstop.clearing.service;
 
 import dev.backstop.clearing.domain.ClearingHouse;
+import dev.backstop.clearing.domain.DefaultFund;
+import dev.backstop.clearing.domain.WaterfallRung;
 import dev.backstop.clearing.domain.Instrument;
 import dev.backstop.clearing.domain.LiquidationEngine;
 import dev.backstop.clearing.domain.MarginAccount;
@@ -125,6 +127,7 @@ public final class ClearingService implements ClusteredService
     private static final int SCHEMA_ID = TradeCommandDecoder.SCHEMA_ID;
     private static final int SCHEMA_VERSION = TradeCommandDecoder.SCHEMA_VERSION;
     private static final int VAR_LENGTH_HEADER = ListInstrumentCommandDecoder.symbolHeaderLength();
+    private static final WaterfallRung[] WATERFALL_RUNGS = WaterfallRung.values();
 
     private final ClearingHouse clearingHouse;
     private final LiquidationEngine liquidationEngine;
@@ -167,6 +170,15 @@ public final class ClearingService implements ClusteredService
     private final int[] bracketInitialPpm = new int[MAX_GROUP_ENTRIES];
     private final int[] bracketMaintenancePpm = new int[MAX_GROUP_ENTRIES];
     private final int[] scenarioShocksPpm = new int[MAX_GROUP_ENTRIES];
+    private final int[] scenarioUnderlyingIds = new int[MAX_GROUP_ENTRIES];
+    private final dev.backstop.sbe.cluster.ContributeDefaultFundCommandDecoder contributeDefaultFundCommand =
+        new dev.backstop.sbe.cluster.ContributeDefaultFundCommandDecoder();
+    private final dev.backstop.sbe.cluster.InjectCcpCapitalCommandDecoder injectCcpCapitalCommand =
+        new dev.backstop.sbe.cluster.InjectCcpCapitalCommandDecoder();
+    private final dev.backstop.sbe.cluster.StressScenarioCommandDecoder stressScenarioCommand =
+        new dev.backstop.sbe.cluster.StressScenarioCommandDecoder();
+    private final dev.backstop.sbe.cluster.DefaultFundParametersCommandDecoder defaultFundParametersCommand =
+        new dev.backstop.sbe.cluster.DefaultFundParametersCommandDecoder();
 
     private final ExpandableArrayBuffer replyBuffer = new ExpandableArrayBuffer(4096);
     private final MessageHeaderEncoder headerEncoder = new MessageHeaderEncoder();
@@ -670,6 +682,23 @@ public final class ClearingService implements ClusteredService
                     onPoolRedemption(session, buffer, bodyOffset, blockLength, version);
                     break;
 
+                // Issue 4, default fund and loss waterfall (W).
+                case dev.backstop.sbe.cluster.ContributeDefaultFundCommandDecoder.TEMPLATE_ID:
+                    onContributeDefaultFund(session, buffer, bodyOffset, blockLength, version);
+                    break;
+
+                case dev.backstop.sbe.cluster.InjectCcpCapitalCommandDecoder.TEMPLATE_ID:
+                    onInjectCcpCapital(session, buffer, bodyOffset, blockLength, version);
+                    break;
+
+                case dev.backstop.sbe.cluster.StressScenarioCommandDecoder.TEMPLATE_ID:
+                    onStressScenario(session, buffer, bodyOffset, blockLength, version, offset + length);
+                    break;
+
+                case dev.backstop.sbe.cluster.DefaultFundParametersCommandDecoder.TEMPLATE_ID:
+                    onDefaultFundParameters(session, buffer, bodyOffset, blockLength, version);
+                    break;
+
                 default:
                     refuse(session, 0, 0, templateId, ResultCode.UNKNOWN_TEMPLATE, ReasonText.UNKNOWN_TEMPLATE);
                     break;
@@ -895,6 +924,7 @@ public final class ClearingService implements ClusteredService
         }
 
         clearingHouse.stateDigest(digest);
+        final DefaultFund defaultFund = clearingHouse.defaultFund();
         ledgerResult.wrapAndApplyHeader(replyBuffer, 0, headerEncoder)
             .senderId(senderId)
             .sequence(sequence)
@@ -908,7 +938,19 @@ public final class ClearingService implements ClusteredService
             .putStateDigest(digest, 0, digest.length)
             .leadershipTermId(leadershipTermId)
             .insuranceFund(clearingHouse.insuranceFund())
-            .openDeficits(clearingHouse.openDeficits());
+            .openDeficits(clearingHouse.openDeficits())
+            .defaultFundContributions(defaultFund.totalContributions())
+            .ccpCapital(defaultFund.ccpCapital())
+            .defaultFundRequirement(defaultFund.requirement())
+            .coverageRatioPpm(defaultFund.coverageRatioPpm())
+            .openWaterfalls(defaultFund.waterfall().openCount())
+            .waterfallRung1(defaultFund.waterfall().totalAbsorbed(WaterfallRung.DEFAULTER_COLLATERAL))
+            .waterfallRung2(defaultFund.waterfall().totalAbsorbed(WaterfallRung.DEFAULTER_CONTRIBUTION))
+            .waterfallRung3(defaultFund.waterfall().totalAbsorbed(WaterfallRung.INSURANCE_FUND))
+            .waterfallRung4(defaultFund.waterfall().totalAbsorbed(WaterfallRung.CCP_CAPITAL))
+            .waterfallRung5(defaultFund.waterfall().totalAbsorbed(WaterfallRung.MUTUALISED_CONTRIBUTIONS))
+            .waterfallRung6(defaultFund.waterfall().totalAbsorbed(WaterfallRung.ASSESSMENTS))
+            .waterfallRung7(defaultFund.waterfall().totalAbsorbed(WaterfallRung.VM_GAINS_HAIRCUT));
 
         egress.offer(session, replyBuffer, 0, HEADER_LENGTH + ledgerResult.encodedLength());
     }
@@ -1280,6 +1322,97 @@ public final class ClearingService implements ClusteredService
         reply(session, senderId, sequence, LiquidationParametersCommandDecoder.TEMPLATE_ID, outcome);
     }
 
+    private void onContributeDefaultFund(
+        final ClientSession session,
+        final DirectBuffer buffer,
+        final int offset,
+        final int blockLength,
+        final int version)
+    {
+        final dev.backstop.sbe.cluster.ContributeDefaultFundCommandDecoder command =
+            contributeDefaultFundCommand.wrap(buffer, offset, blockLength, version);
+        final long senderId = command.senderId();
+        final long sequence = command.sequence();
+        final Outcome outcome = clearingHouse.contributeDefaultFund(
+            senderId, sequence, command.accountId(), command.amount());
+        reply(session, senderId, sequence, dev.backstop.sbe.cluster.ContributeDefaultFundCommandDecoder.TEMPLATE_ID,
+            outcome);
+    }
+
+    private void onInjectCcpCapital(
+        final ClientSession session,
+        final DirectBuffer buffer,
+        final int offset,
+        final int blockLength,
+        final int version)
+    {
+        final dev.backstop.sbe.cluster.InjectCcpCapitalCommandDecoder command =
+            injectCcpCapitalCommand.wrap(buffer, offset, blockLength, version);
+        final long senderId = command.senderId();
+        final long sequence = command.sequence();
+        final Outcome outcome = clearingHouse.injectCcpCapital(senderId, sequence, command.amount());
+        reply(session, senderId, sequence, dev.backstop.sbe.cluster.InjectCcpCapitalCommandDecoder.TEMPLATE_ID,
+            outcome);
+    }
+
+    private void onStressScenario(
+        final ClientSession session,
+        final DirectBuffer buffer,
+        final int offset,
+        final int blockLength,
+        final int version,
+        final int messageEnd)
+    {
+        final dev.backstop.sbe.cluster.StressScenarioCommandDecoder command =
+            stressScenarioCommand.wrap(buffer, offset, blockLength, version);
+        final long senderId = command.senderId();
+        final long sequence = command.sequence();
+        if (!groupFits(buffer, offset + blockLength, messageEnd,
+            dev.backstop.sbe.cluster.StressScenarioCommandDecoder.ShocksDecoder.sbeBlockLength()))
+        {
+            refuse(session, senderId, sequence, dev.backstop.sbe.cluster.StressScenarioCommandDecoder.TEMPLATE_ID,
+                ResultCode.MALFORMED_MESSAGE, ReasonText.BAD_GROUP);
+            return;
+        }
+        final int scenarioId = command.scenarioId();
+        int count = 0;
+        for (final dev.backstop.sbe.cluster.StressScenarioCommandDecoder.ShocksDecoder shock : command.shocks())
+        {
+            scenarioUnderlyingIds[count] = shock.underlyingId();
+            scenarioShocksPpm[count] = shock.priceShockPpm();
+            count++;
+        }
+        final Outcome outcome = clearingHouse.setStressScenario(
+            senderId, sequence, scenarioId, count, scenarioUnderlyingIds, scenarioShocksPpm);
+        reply(session, senderId, sequence, dev.backstop.sbe.cluster.StressScenarioCommandDecoder.TEMPLATE_ID, outcome);
+    }
+
+    private void onDefaultFundParameters(
+        final ClientSession session,
+        final DirectBuffer buffer,
+        final int offset,
+        final int blockLength,
+        final int version)
+    {
+        final dev.backstop.sbe.cluster.DefaultFundParametersCommandDecoder command =
+            defaultFundParametersCommand.wrap(buffer, offset, blockLength, version);
+        final long senderId = command.senderId();
+        final long sequence = command.sequence();
+        final Outcome outcome = clearingHouse.setDefaultFundParameters(
+            senderId,
+            sequence,
+            command.minimumContribution(),
+            command.recomputeIntervalMs(),
+            command.exposureThresholdPpm(),
+            command.exposureCheckMs(),
+            command.callDeadlineMs(),
+            command.assessmentCapPpm(),
+            command.cappedPeriodMs(),
+            command.waterfallRetryMs());
+        reply(session, senderId, sequence,
+            dev.backstop.sbe.cluster.DefaultFundParametersCommandDecoder.TEMPLATE_ID, outcome);
+    }
+
     /**
      * @return true when the repeating group whose header is at {@code groupHeader} lies inside the message, its
      * entries are at least {@code minEntryLength} long and it holds at most {@link #MAX_GROUP_ENTRIES}.
@@ -1399,6 +1532,26 @@ public final class ClearingService implements ClusteredService
         metrics.publish(ServiceMetrics.OPEN_AUCTIONS, liquidationEngine.auctionCount());
         metrics.publish(ServiceMetrics.POOLS, liquidationEngine.poolCount());
         metrics.publish(ServiceMetrics.APPLIED_LOG_POSITION, appliedLogPosition.get());
+        final DefaultFund defaultFund = clearingHouse.defaultFund();
+        metrics.publish(ServiceMetrics.DEFAULT_FUND_CONTRIBUTIONS, defaultFund.totalContributions());
+        metrics.publish(ServiceMetrics.CCP_CAPITAL, defaultFund.ccpCapital());
+        metrics.publish(ServiceMetrics.DEFAULT_FUND_REQUIREMENT, defaultFund.requirement());
+        long coverage = -1;
+        try
+        {
+            coverage = defaultFund.coverageRatioPpm();
+        }
+        catch (final ArithmeticException ex)
+        {
+            // Too large to express: the gauge keeps -1 (no meaningful ratio).
+        }
+        metrics.publish(ServiceMetrics.COVERAGE_RATIO_PPM, coverage);
+        metrics.publish(ServiceMetrics.OPEN_WATERFALLS, defaultFund.waterfall().openCount());
+        for (final WaterfallRung rung : WATERFALL_RUNGS)
+        {
+            metrics.publish(
+                ServiceMetrics.WATERFALL_RUNG_1 + rung.code() - 1, defaultFund.waterfall().totalAbsorbed(rung));
+        }
     }
 
     /**
@@ -1524,6 +1677,14 @@ public final class ClearingService implements ClusteredService
                 return PoolDepositCommandDecoder.BLOCK_LENGTH;
             case PoolRedemptionCommandDecoder.TEMPLATE_ID:
                 return PoolRedemptionCommandDecoder.BLOCK_LENGTH;
+            case dev.backstop.sbe.cluster.ContributeDefaultFundCommandDecoder.TEMPLATE_ID:
+                return dev.backstop.sbe.cluster.ContributeDefaultFundCommandDecoder.BLOCK_LENGTH;
+            case dev.backstop.sbe.cluster.InjectCcpCapitalCommandDecoder.TEMPLATE_ID:
+                return dev.backstop.sbe.cluster.InjectCcpCapitalCommandDecoder.BLOCK_LENGTH;
+            case dev.backstop.sbe.cluster.StressScenarioCommandDecoder.TEMPLATE_ID:
+                return dev.backstop.sbe.cluster.StressScenarioCommandDecoder.BLOCK_LENGTH;
+            case dev.backstop.sbe.cluster.DefaultFundParametersCommandDecoder.TEMPLATE_ID:
+                return dev.backstop.sbe.cluster.DefaultFundParametersCommandDecoder.BLOCK_LENGTH;
             default:
                 return -1;
         }

@@ -212,6 +212,15 @@ final class ClusterEventPublisher implements ClearingEvents
                 return PoolRedemptionCommandDecoder.TEMPLATE_ID;
             case SET_LIQUIDATION_PARAMETERS:
                 return LiquidationParametersCommandDecoder.TEMPLATE_ID;
+            // Issue 4, default fund and loss waterfall (W).
+            case CONTRIBUTE_DEFAULT_FUND:
+                return dev.backstop.sbe.cluster.ContributeDefaultFundCommandDecoder.TEMPLATE_ID;
+            case INJECT_CCP_CAPITAL:
+                return dev.backstop.sbe.cluster.InjectCcpCapitalCommandDecoder.TEMPLATE_ID;
+            case SET_STRESS_SCENARIO:
+                return dev.backstop.sbe.cluster.StressScenarioCommandDecoder.TEMPLATE_ID;
+            case SET_DEFAULT_FUND_PARAMETERS:
+                return dev.backstop.sbe.cluster.DefaultFundParametersCommandDecoder.TEMPLATE_ID;
             default:
                 // Commands added with the risk engine have no cluster template in this adapter yet.
                 return 0;

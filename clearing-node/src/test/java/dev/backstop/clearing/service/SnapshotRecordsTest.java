@@ -25,6 +25,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -245,6 +246,80 @@ class SnapshotRecordsTest
         new UnsafeBuffer(otherSchema.get(1)).putShort(4, (short)103, ByteOrder.LITTLE_ENDIAN);
         final ClusterException ex = assertThrows(ClusterException.class, () -> load(otherSchema));
         assertTrue(ex.getMessage().contains("schema"), ex.getMessage());
+    }
+
+    @Test
+    void restoresTheDefaultFundAndAnOpenWaterfall()
+    {
+        final ClearingHouse house = new ClearingHouse(new IgnoredEvents());
+        new LiquidationEngine(house, new LiquidationEngine.Context().bandPpm(1_000_000));
+        long op = 0;
+        long ex = 0;
+        long mb = 0;
+        final long usd = 1_000_000L;
+        accepted(house.listInstrument(OPERATOR, ++op, 1, "BTC-PERP", 100_000, 50_000, 0, 1, 1, usd));
+        accepted(house.applyPriceTick(EXCHANGE, ++ex, 1, 1, 1_000, 0));
+        accepted(house.openAccount(OPERATOR, ++op, 10, 1));
+        accepted(house.openAccount(OPERATOR, ++op, 30, 3));
+        accepted(house.openAccount(OPERATOR, ++op, 40, 4));
+        accepted(house.deposit(MEMBER, ++mb, 10, 10_000 * usd));
+        accepted(house.deposit(MEMBER, ++mb, 30, 100_000 * usd));
+        accepted(house.deposit(MEMBER, ++mb, 40, 1_000 * usd));
+        accepted(house.contributeDefaultFund(MEMBER, ++mb, 40, 700 * usd));
+        accepted(house.injectCcpCapital(OPERATOR, ++op, 5 * usd));
+        accepted(house.setDefaultFundParameters(
+            OPERATOR, ++op, 500 * usd, 60_000, 100_000, 1_000, 3_600_000, 2_000_000, 28L * 86_400_000L, 10_000));
+        accepted(house.setStressScenario(OPERATOR, ++op, 7, 1, new int[]{1}, new int[]{-250_000}));
+        accepted(house.setStressScenario(OPERATOR, ++op, 8, 1, new int[]{1}, new int[]{150_000}));
+        accepted(house.createPool(OPERATOR, ++op, 90, 9));
+        accepted(house.openAccount(OPERATOR, ++op, 91, 9));
+        accepted(house.deposit(MEMBER, ++mb, 91, 20_000 * usd));
+        accepted(house.poolDeposit(MEMBER, ++mb, 90, 91, 20_000 * usd));
+        accepted(house.clearTrade(EXCHANGE, ++ex, 1, 1, 10, 30, 1_000, 100));
+        house.advanceTime(1_000);
+        accepted(house.applyPriceTick(EXCHANGE, ++ex, 1, 1, 880, 1_000));
+        for (long t = 1_000; t <= 1_100; t = house.nextDeadlineMs())
+        {
+            house.onDeadline(t);
+        }
+        // The counterparty closes against the pool: no VM gains left, so the waterfall cannot close yet.
+        accepted(house.clearTrade(EXCHANGE, ++ex, 2, 1, 30, 90, 880, 100));
+        house.onDeadline(1_101);
+        assertTrue(house.defaultFund().waterfall().isOpen(), "the waterfall stays open");
+        assertTrue(house.defaultFund().openCallCount() > 0, "calls are open");
+        assertTrue(house.defaultFund().member(4).periodStartMs() > 0, "member 4 paid at rung 5: a capped period");
+
+        final List<byte[]> records = write(house);
+        final ClearingHouse restored = new ClearingHouse(new IgnoredEvents());
+        new LiquidationEngine(restored);
+        final SnapshotLoader loader = new SnapshotLoader(restored);
+        loader.loadFrom(source(loader, records), NoOpIdleStrategy.INSTANCE);
+        assertArrayEquals(digest(house), digest(restored));
+        assertEquals(1, count(records, dev.backstop.sbe.snapshot.WaterfallRecordDecoder.TEMPLATE_ID));
+        assertEquals(2, count(records, dev.backstop.sbe.snapshot.StressShockRecordDecoder.TEMPLATE_ID));
+        assertEquals(house.defaultFund().openCallCount(),
+            count(records, dev.backstop.sbe.snapshot.FundCallRecordDecoder.TEMPLATE_ID));
+        assertEquals(house.defaultFund().memberCount(),
+            count(records, dev.backstop.sbe.snapshot.MemberFundRecordDecoder.TEMPLATE_ID));
+        assertEquals(house.nextDeadlineMs(), restored.nextDeadlineMs());
+        assertEquals(Outcome.WATERFALL_OPEN, restored.withdraw(MEMBER, ++mb, 30, usd));
+        assertEquals(Outcome.WATERFALL_OPEN, house.withdraw(MEMBER, mb, 30, usd));
+
+        // Both close the waterfall with new CCP capital, collect the calls at their deadline and recompute alike.
+        for (final ClearingHouse h : List.of(house, restored))
+        {
+            accepted(h.injectCcpCapital(OPERATOR, op + 1, 3_000 * usd));
+        }
+        for (int i = 0; i < 200 && house.nextDeadlineMs() < 4_000_000; i++)
+        {
+            final long deadline = house.nextDeadlineMs();
+            assertEquals(deadline, restored.nextDeadlineMs());
+            house.onDeadline(deadline);
+            restored.onDeadline(deadline);
+            assertArrayEquals(digest(house), digest(restored));
+        }
+        assertFalse(restored.defaultFund().waterfall().isOpen());
+        assertEquals(0, restored.conservationError());
     }
 
     @Test

@@ -875,6 +875,10 @@ public final class EventJson
             case 55: return "SetUnderlyingScenarios";
             case 56: return "SetInstrumentUnderlying";
             case 57: return "SetLiquidationParameters";
+            case 60: return "ContributeDefaultFund";
+            case 61: return "InjectCcpCapital";
+            case 62: return "SetStressScenario";
+            case 63: return "SetDefaultFundParameters";
             default: return "Unknown";
         }
     }
@@ -889,6 +893,11 @@ public final class EventJson
     }
 
     private static void field(final StringBuilder out, final String name, final long value)
+    {
+        out.append(",\"").append(name).append("\":").append(value);
+    }
+
+    private static void bool(final StringBuilder out, final String name, final boolean value)
     {
         out.append(",\"").append(name).append("\":").append(value);
     }

@@ -108,6 +108,14 @@ public final class ExchangeClient implements AutoCloseable
     private final SetOpenInterestScalingEncoder setOpenInterestScalingEncoder = new SetOpenInterestScalingEncoder();
     private final SetMarginRateEncoder setMarginRateEncoder = new SetMarginRateEncoder();
     private final SetLiquidationParametersEncoder setLiquidationParametersEncoder = new SetLiquidationParametersEncoder();
+    private final dev.backstop.sbe.exchange.ContributeDefaultFundEncoder contributeDefaultFundEncoder =
+        new dev.backstop.sbe.exchange.ContributeDefaultFundEncoder();
+    private final dev.backstop.sbe.exchange.InjectCcpCapitalEncoder injectCcpCapitalEncoder =
+        new dev.backstop.sbe.exchange.InjectCcpCapitalEncoder();
+    private final dev.backstop.sbe.exchange.SetStressScenarioEncoder setStressScenarioEncoder =
+        new dev.backstop.sbe.exchange.SetStressScenarioEncoder();
+    private final dev.backstop.sbe.exchange.SetDefaultFundParametersEncoder setDefaultFundParametersEncoder =
+        new dev.backstop.sbe.exchange.SetDefaultFundParametersEncoder();
     private final SetInstrumentUnderlyingEncoder setInstrumentUnderlyingEncoder = new SetInstrumentUnderlyingEncoder();
     private final SetAccountMarginMethodEncoder setAccountMarginMethodEncoder = new SetAccountMarginMethodEncoder();
     private final SetUnderlyingScenariosEncoder setUnderlyingScenariosEncoder = new SetUnderlyingScenariosEncoder();
@@ -740,6 +748,99 @@ public final class ExchangeClient implements AutoCloseable
     }
 
     /**
+     * Moves cash from an account into its member's default-fund contribution (member, BLP or operator role), no more
+     * than the account could withdraw; it pays the member's open call first. Waits for the outcome.
+     *
+     * @param amount micro-units.
+     * @return the outcome.
+     */
+    public Response contributeDefaultFund(final long accountId, final long amount)
+    {
+        final long sequence = nextSequence;
+        contributeDefaultFundEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .sequence(sequence)
+            .accountId(accountId)
+            .amount(amount);
+        return awaitResponse(sendCommand(sequence, HEADER_LENGTH + contributeDefaultFundEncoder.encodedLength()));
+    }
+
+    /**
+     * Puts the CCP's own capital into the loss waterfall (operator role), counted as a deposit, and waits for the
+     * outcome.
+     *
+     * @param amount micro-units.
+     * @return the outcome.
+     */
+    public Response injectCcpCapital(final long amount)
+    {
+        final long sequence = nextSequence;
+        injectCcpCapitalEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .sequence(sequence)
+            .amount(amount);
+        return awaitResponse(sendCommand(sequence, HEADER_LENGTH + injectCcpCapitalEncoder.encodedLength()));
+    }
+
+    /**
+     * Sets or replaces a Cover-2 stress scenario, a price shock per underlying (operator role); no shocks removes it.
+     * The default fund is recomputed at once. Waits for the outcome.
+     *
+     * @param underlyingIds ascending underlying ids.
+     * @param shocksPpm     signed relative price move of each underlying, ppm.
+     * @return the outcome.
+     */
+    public Response setStressScenario(final int scenarioId, final int[] underlyingIds, final int[] shocksPpm)
+    {
+        if (underlyingIds.length != shocksPpm.length)
+        {
+            throw new IllegalArgumentException("one shock per underlying");
+        }
+        final long sequence = nextSequence;
+        final dev.backstop.sbe.exchange.SetStressScenarioEncoder encoder =
+            setStressScenarioEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+                .sequence(sequence)
+                .scenarioId(scenarioId);
+        final dev.backstop.sbe.exchange.SetStressScenarioEncoder.ShocksEncoder shocks =
+            encoder.shocksCount(underlyingIds.length);
+        for (int i = 0; i < underlyingIds.length; i++)
+        {
+            shocks.next().underlyingId(underlyingIds[i]).priceShockPpm(shocksPpm[i]);
+        }
+        return awaitResponse(sendCommand(sequence, HEADER_LENGTH + encoder.encodedLength()));
+    }
+
+    /**
+     * Sets the default fund's parameters (operator role) and waits for the outcome; the fund is recomputed at once.
+     * Defaults (DESIGN.md 5.2): minimum 0, recompute every 60_000 ms, exposure threshold 100_000 ppm checked 1_000 ms
+     * after a change, calls due in 3_600_000 ms, assessments capped at 2_000_000 ppm (2×) per 28 days, a waterfall
+     * that could not close retried every 10_000 ms.
+     *
+     * @return the outcome.
+     */
+    public Response setDefaultFundParameters(
+        final long minimumContribution,
+        final long recomputeIntervalMs,
+        final int exposureThresholdPpm,
+        final long exposureCheckMs,
+        final long callDeadlineMs,
+        final int assessmentCapPpm,
+        final long cappedPeriodMs,
+        final long waterfallRetryMs)
+    {
+        final long sequence = nextSequence;
+        setDefaultFundParametersEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .sequence(sequence)
+            .minimumContribution(minimumContribution)
+            .recomputeIntervalMs(recomputeIntervalMs)
+            .exposureThresholdPpm(exposureThresholdPpm)
+            .exposureCheckMs(exposureCheckMs)
+            .callDeadlineMs(callDeadlineMs)
+            .assessmentCapPpm(assessmentCapPpm)
+            .cappedPeriodMs(cappedPeriodMs)
+            .waterfallRetryMs(waterfallRetryMs);
+        return awaitResponse(sendCommand(sequence, HEADER_LENGTH + setDefaultFundParametersEncoder.encodedLength()));
+    }
+
+    /**
      * Names the underlying an instrument belongs to, for the portfolio method's offsets (operator role), and waits
      * for the outcome.
      *
@@ -1178,7 +1279,11 @@ public final class ExchangeClient implements AutoCloseable
                 keep(new Ledger(decoder.sequence(), decoder.netDeposits(), decoder.totalCash(),
                     decoder.totalUnrealisedPnl(), decoder.feeAccount(), decoder.accountCount(), decoder.tradesCleared(),
                     decoder.eventSequence(), hex(digest), decoder.leadershipTermId(), decoder.insuranceFund(),
-                    decoder.openDeficits()));
+                    decoder.openDeficits(), decoder.defaultFundContributions(), decoder.ccpCapital(),
+                    decoder.defaultFundRequirement(), decoder.coverageRatioPpm(), decoder.openWaterfalls(),
+                    List.of(decoder.waterfallRung1(), decoder.waterfallRung2(), decoder.waterfallRung3(),
+                        decoder.waterfallRung4(), decoder.waterfallRung5(), decoder.waterfallRung6(),
+                        decoder.waterfallRung7())));
                 break;
             }
 

@@ -16,6 +16,13 @@ package dev.backstop.gateway.client;
  * @param leadershipTermId   leadership term in force when the query was applied.
  * @param insuranceFund      the insurance fund (liquidation fees and the CCP's share of takeovers).
  * @param openDeficits       bankrupt accounts' negative cash not yet absorbed (already inside totalCash).
+ * @param defaultFundContributions every member's default fund contribution.
+ * @param ccpCapital         the CCP's own capital in the loss waterfall (counted in netDeposits).
+ * @param defaultFundRequirement the Cover-2 requirement at the last recomputation.
+ * @param coverageRatioPpm   (contributions + CCP capital + insurance fund) × 1e6 / requirement; -1 without one.
+ * @param openWaterfalls     loss waterfalls open (withdrawals and pool redemptions wait meanwhile).
+ * @param waterfallAbsorbed  what each rung absorbed over every waterfall, rung 1 (the defaulters' other
+ *                           collateral) at index 0 to rung 7 (the VM gains haircut) at index 6.
  */
 public record Ledger(
     long sequence,
@@ -29,17 +36,34 @@ public record Ledger(
     String stateDigest,
     long leadershipTermId,
     long insuranceFund,
-    long openDeficits)
+    long openDeficits,
+    long defaultFundContributions,
+    long ccpCapital,
+    long defaultFundRequirement,
+    long coverageRatioPpm,
+    long openWaterfalls,
+    java.util.List<Long> waterfallAbsorbed)
 {
     /**
-     * Conservation (DESIGN.md section 4): what the accounts (pools included), the fee account and the insurance fund
-     * hold, marked to market, minus what was paid in. Open deficits are negative cash, so they are already counted.
-     * Zero in a correct ledger.
+     * Conservation (DESIGN.md section 4): what the accounts (pools included), the fee account, the insurance fund,
+     * the default fund and the CCP's capital hold, marked to market, minus what was paid in (CCP capital is paid in).
+     * Open deficits are negative cash, so they are already counted. Zero in a correct ledger.
      *
-     * @return totalCash + totalUnrealisedPnl + feeAccount + insuranceFund - netDeposits.
+     * @return totalCash + totalUnrealisedPnl + feeAccount + insuranceFund + defaultFundContributions + ccpCapital -
+     * netDeposits.
      */
     public long conservationError()
     {
-        return totalCash + totalUnrealisedPnl + feeAccount + insuranceFund - netDeposits;
+        return totalCash + totalUnrealisedPnl + feeAccount + insuranceFund + defaultFundContributions + ccpCapital -
+            netDeposits;
+    }
+
+    /**
+     * @param rung 1 to 7.
+     * @return what that rung absorbed over every waterfall, micro-units.
+     */
+    public long waterfallRung(final int rung)
+    {
+        return waterfallAbsorbed.get(rung - 1);
     }
 }

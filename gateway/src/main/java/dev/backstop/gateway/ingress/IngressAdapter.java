@@ -510,6 +510,18 @@ public final class IngressAdapter implements IngressHandler, AutoCloseable
             .leadershipTermId(result.leadershipTermId())
             .insuranceFund(result.insuranceFund())
             .openDeficits(result.openDeficits())
+            .defaultFundContributions(result.defaultFundContributions())
+            .ccpCapital(result.ccpCapital())
+            .defaultFundRequirement(result.defaultFundRequirement())
+            .coverageRatioPpm(result.coverageRatioPpm())
+            .openWaterfalls(result.openWaterfalls())
+            .waterfallRung1(result.waterfallRung1())
+            .waterfallRung2(result.waterfallRung2())
+            .waterfallRung3(result.waterfallRung3())
+            .waterfallRung4(result.waterfallRung4())
+            .waterfallRung5(result.waterfallRung5())
+            .waterfallRung6(result.waterfallRung6())
+            .waterfallRung7(result.waterfallRung7())
             .encodedLength();
     }
 

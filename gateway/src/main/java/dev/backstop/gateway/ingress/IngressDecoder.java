@@ -114,6 +114,21 @@ public final class IngressDecoder
      */
     public static final int MAX_ORACLE_SOURCES = 64;
 
+    /**
+     * Most shocked underlyings in one SetStressScenario (the clearing house keeps at most 16).
+     */
+    public static final int MAX_STRESS_SHOCKS = 16;
+
+    /**
+     * Longest call deadline, capped period or recompute interval a default fund parameter may name: 366 days.
+     */
+    public static final long MAX_DEFAULT_FUND_DURATION_MS = 366L * 86_400_000L;
+
+    /**
+     * Highest assessment cap: 100× the contribution, in ppm.
+     */
+    public static final int MAX_ASSESSMENT_CAP_PPM = 100 * MAX_MARGIN_PPM;
+
     private static final int HEADER_LENGTH = MessageHeaderDecoder.ENCODED_LENGTH;
     private static final int GROUP_HEADER_LENGTH = 4;
     private static final int VAR_LENGTH_FIELD_HEADER = 4;
@@ -151,6 +166,14 @@ public final class IngressDecoder
     private final SetInstrumentUnderlyingDecoder setInstrumentUnderlyingDecoder = new SetInstrumentUnderlyingDecoder();
     private final SetAccountMarginMethodDecoder setAccountMarginMethodDecoder = new SetAccountMarginMethodDecoder();
     private final SetUnderlyingScenariosDecoder setUnderlyingScenariosDecoder = new SetUnderlyingScenariosDecoder();
+    private final dev.backstop.sbe.exchange.ContributeDefaultFundDecoder contributeDefaultFundDecoder =
+        new dev.backstop.sbe.exchange.ContributeDefaultFundDecoder();
+    private final dev.backstop.sbe.exchange.InjectCcpCapitalDecoder injectCcpCapitalDecoder =
+        new dev.backstop.sbe.exchange.InjectCcpCapitalDecoder();
+    private final dev.backstop.sbe.exchange.SetStressScenarioDecoder setStressScenarioDecoder =
+        new dev.backstop.sbe.exchange.SetStressScenarioDecoder();
+    private final dev.backstop.sbe.exchange.SetDefaultFundParametersDecoder setDefaultFundParametersDecoder =
+        new dev.backstop.sbe.exchange.SetDefaultFundParametersDecoder();
 
     private final UnsafeBuffer commandBuffer = new UnsafeBuffer(new byte[SCRATCH_LENGTH]);
     private final dev.backstop.sbe.cluster.MessageHeaderEncoder commandHeader =
@@ -366,6 +389,23 @@ public final class IngressDecoder
                 onSetUnderlyingScenarios(session, buffer, bodyOffset, blockLength, version, end);
                 break;
 
+            // Issue 4, default fund and loss waterfall (W).
+            case dev.backstop.sbe.exchange.ContributeDefaultFundDecoder.TEMPLATE_ID:
+                onContributeDefaultFund(session, buffer, bodyOffset, blockLength, version);
+                break;
+
+            case dev.backstop.sbe.exchange.InjectCcpCapitalDecoder.TEMPLATE_ID:
+                onInjectCcpCapital(session, buffer, bodyOffset, blockLength, version);
+                break;
+
+            case dev.backstop.sbe.exchange.SetStressScenarioDecoder.TEMPLATE_ID:
+                onSetStressScenario(session, buffer, bodyOffset, blockLength, version, end);
+                break;
+
+            case dev.backstop.sbe.exchange.SetDefaultFundParametersDecoder.TEMPLATE_ID:
+                onSetDefaultFundParameters(session, buffer, bodyOffset, blockLength, version);
+                break;
+
             default:
                 break;
         }
@@ -410,6 +450,14 @@ public final class IngressDecoder
             case PoolDepositDecoder.TEMPLATE_ID:
             case RequestPoolRedemptionDecoder.TEMPLATE_ID:
                 return SenderRole.MEMBER == role || SenderRole.BLP == role;
+
+            case dev.backstop.sbe.exchange.ContributeDefaultFundDecoder.TEMPLATE_ID:
+                return SenderRole.MEMBER == role || SenderRole.BLP == role || SenderRole.OPERATOR == role;
+
+            case dev.backstop.sbe.exchange.InjectCcpCapitalDecoder.TEMPLATE_ID:
+            case dev.backstop.sbe.exchange.SetStressScenarioDecoder.TEMPLATE_ID:
+            case dev.backstop.sbe.exchange.SetDefaultFundParametersDecoder.TEMPLATE_ID:
+                return SenderRole.OPERATOR == role;
 
             case ListInstrumentDecoder.TEMPLATE_ID:
             case OpenAccountDecoder.TEMPLATE_ID:
@@ -484,6 +532,14 @@ public final class IngressDecoder
                 return SetAccountMarginMethodDecoder.BLOCK_LENGTH;
             case SetUnderlyingScenariosDecoder.TEMPLATE_ID:
                 return SetUnderlyingScenariosDecoder.BLOCK_LENGTH;
+            case dev.backstop.sbe.exchange.ContributeDefaultFundDecoder.TEMPLATE_ID:
+                return dev.backstop.sbe.exchange.ContributeDefaultFundDecoder.BLOCK_LENGTH;
+            case dev.backstop.sbe.exchange.InjectCcpCapitalDecoder.TEMPLATE_ID:
+                return dev.backstop.sbe.exchange.InjectCcpCapitalDecoder.BLOCK_LENGTH;
+            case dev.backstop.sbe.exchange.SetStressScenarioDecoder.TEMPLATE_ID:
+                return dev.backstop.sbe.exchange.SetStressScenarioDecoder.BLOCK_LENGTH;
+            case dev.backstop.sbe.exchange.SetDefaultFundParametersDecoder.TEMPLATE_ID:
+                return dev.backstop.sbe.exchange.SetDefaultFundParametersDecoder.BLOCK_LENGTH;
             default:
                 return -1;
         }
@@ -1403,6 +1459,161 @@ public final class IngressDecoder
             index++;
         }
         forwardCopy(session, sequence, templateId, buffer, bodyOffset, blockLength, groupEnd);
+    }
+
+    private void onContributeDefaultFund(
+        final ExchangeSession session,
+        final DirectBuffer buffer,
+        final int bodyOffset,
+        final int blockLength,
+        final int version)
+    {
+        final dev.backstop.sbe.exchange.ContributeDefaultFundDecoder contribute =
+            contributeDefaultFundDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final long sequence = contribute.sequence();
+        final int templateId = dev.backstop.sbe.exchange.ContributeDefaultFundDecoder.TEMPLATE_ID;
+        if (!admit(session, sequence, templateId))
+        {
+            return;
+        }
+        if (contribute.accountId() <= 0)
+        {
+            refuseParameter(session, sequence, templateId,
+                reason.set("account id must be positive, was ").append(contribute.accountId()));
+            return;
+        }
+        if (contribute.amount() <= 0)
+        {
+            refuse(session, sequence, templateId, ResultCode.INVALID_AMOUNT,
+                reason.set("amount must be positive micro-units, was ").append(contribute.amount()));
+            return;
+        }
+        forwardCopy(session, sequence, templateId, buffer, bodyOffset, blockLength, bodyOffset + blockLength);
+    }
+
+    private void onInjectCcpCapital(
+        final ExchangeSession session,
+        final DirectBuffer buffer,
+        final int bodyOffset,
+        final int blockLength,
+        final int version)
+    {
+        final dev.backstop.sbe.exchange.InjectCcpCapitalDecoder inject =
+            injectCcpCapitalDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final long sequence = inject.sequence();
+        final int templateId = dev.backstop.sbe.exchange.InjectCcpCapitalDecoder.TEMPLATE_ID;
+        if (!admit(session, sequence, templateId))
+        {
+            return;
+        }
+        if (inject.amount() <= 0)
+        {
+            refuse(session, sequence, templateId, ResultCode.INVALID_AMOUNT,
+                reason.set("amount must be positive micro-units, was ").append(inject.amount()));
+            return;
+        }
+        forwardCopy(session, sequence, templateId, buffer, bodyOffset, blockLength, bodyOffset + blockLength);
+    }
+
+    private void onSetStressScenario(
+        final ExchangeSession session,
+        final DirectBuffer buffer,
+        final int bodyOffset,
+        final int blockLength,
+        final int version,
+        final int end)
+    {
+        final dev.backstop.sbe.exchange.SetStressScenarioDecoder set =
+            setStressScenarioDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final long sequence = set.sequence();
+        final int templateId = dev.backstop.sbe.exchange.SetStressScenarioDecoder.TEMPLATE_ID;
+        final int groupEnd = groupEnd(buffer, bodyOffset + blockLength, end,
+            dev.backstop.sbe.exchange.SetStressScenarioDecoder.ShocksDecoder.sbeBlockLength(), 0, MAX_STRESS_SHOCKS);
+        if (groupEnd < 0)
+        {
+            refuse(session, sequence, templateId, ResultCode.MALFORMED_MESSAGE, reason);
+            return;
+        }
+        if (!admit(session, sequence, templateId))
+        {
+            return;
+        }
+        if (set.scenarioId() <= 0)
+        {
+            refuseParameter(session, sequence, templateId,
+                reason.set("scenario id must be positive, was ").append(set.scenarioId()));
+            return;
+        }
+        int index = 0;
+        int previousUnderlying = 0;
+        for (final dev.backstop.sbe.exchange.SetStressScenarioDecoder.ShocksDecoder shock : set.shocks())
+        {
+            final int underlyingId = shock.underlyingId();
+            final int shockPpm = shock.priceShockPpm();
+            if (underlyingId <= previousUnderlying)
+            {
+                refuseParameter(session, sequence, templateId,
+                    reason.set("shock ").append(index).append(": underlying ids must be positive and ascending, was ")
+                        .append(underlyingId));
+                return;
+            }
+            if (shockPpm < -MAX_MARGIN_PPM || shockPpm > MAX_MARGIN_PPM)
+            {
+                refuseParameter(session, sequence, templateId,
+                    reason.set("shock ").append(index).append(" must be -").append(MAX_MARGIN_PPM).append(" to ")
+                        .append(MAX_MARGIN_PPM).append(" ppm, was ").append(shockPpm));
+                return;
+            }
+            previousUnderlying = underlyingId;
+            index++;
+        }
+        forwardCopy(session, sequence, templateId, buffer, bodyOffset, blockLength, groupEnd);
+    }
+
+    private void onSetDefaultFundParameters(
+        final ExchangeSession session,
+        final DirectBuffer buffer,
+        final int bodyOffset,
+        final int blockLength,
+        final int version)
+    {
+        final dev.backstop.sbe.exchange.SetDefaultFundParametersDecoder set =
+            setDefaultFundParametersDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final long sequence = set.sequence();
+        final int templateId = dev.backstop.sbe.exchange.SetDefaultFundParametersDecoder.TEMPLATE_ID;
+        if (!admit(session, sequence, templateId))
+        {
+            return;
+        }
+        if (set.minimumContribution() < 0)
+        {
+            refuseParameter(session, sequence, templateId,
+                reason.set("minimum contribution must not be negative, was ").append(set.minimumContribution()));
+            return;
+        }
+        if (!inDuration(set.recomputeIntervalMs()) || !inDuration(set.exposureCheckMs()) ||
+            !inDuration(set.callDeadlineMs()) || !inDuration(set.cappedPeriodMs()) ||
+            !inDuration(set.waterfallRetryMs()))
+        {
+            refuseParameter(session, sequence, templateId,
+                reason.set("recompute interval, exposure check, call deadline, capped period and waterfall retry must ")
+                    .append("be 1 to ").append(MAX_DEFAULT_FUND_DURATION_MS).append(" ms"));
+            return;
+        }
+        if (set.exposureThresholdPpm() < 0 || set.exposureThresholdPpm() > MAX_MARGIN_PPM ||
+            set.assessmentCapPpm() < 0 || set.assessmentCapPpm() > MAX_ASSESSMENT_CAP_PPM)
+        {
+            refuseParameter(session, sequence, templateId,
+                reason.set("exposure threshold must be 0 to ").append(MAX_MARGIN_PPM)
+                    .append(" ppm and the assessment cap 0 to ").append(MAX_ASSESSMENT_CAP_PPM).append(" ppm"));
+            return;
+        }
+        forwardCopy(session, sequence, templateId, buffer, bodyOffset, blockLength, bodyOffset + blockLength);
+    }
+
+    private static boolean inDuration(final long ms)
+    {
+        return ms > 0 && ms <= MAX_DEFAULT_FUND_DURATION_MS;
     }
 
     private void onSetInstrumentUnderlying(
