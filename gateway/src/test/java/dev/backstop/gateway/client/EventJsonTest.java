@@ -188,4 +188,45 @@ final class EventJsonTest
         assertEquals("{\"type\":\"Unknown\",\"schemaId\":101,\"templateId\":1,\"length\":100}",
             json.render(buffer, 0, 100));
     }
+
+    @Test
+    void rendersTheWaterfallAndDefaultFundEventsWithUnitsInTheNames()
+    {
+        final dev.backstop.sbe.events.WaterfallRungEncoder rung = new dev.backstop.sbe.events.WaterfallRungEncoder();
+        rung.wrapAndApplyHeader(buffer, 0, header)
+            .eventSequence(40).logPosition(41).clusterTime(42).accountId(10).memberId(1)
+            .rung(dev.backstop.sbe.events.WaterfallRung.MUTUALISED_CONTRIBUTIONS).absorbed(800_000_000)
+            .remaining(0).resourceAfter(2_199_999_999L).payerCount(2).roundingToFee(1);
+        assertEquals("{\"seq\":40,\"type\":\"WaterfallRung\",\"logPosition\":41,\"clusterTime\":42," +
+            "\"accountId\":10,\"memberId\":1,\"rung\":\"MUTUALISED_CONTRIBUTIONS\",\"absorbedMicros\":800000000," +
+            "\"remainingMicros\":0,\"resourceAfterMicros\":2199999999,\"payerCount\":2,\"roundingToFeeMicros\":1}",
+            json.render(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + rung.encodedLength()));
+
+        final dev.backstop.sbe.events.DefaultFundContributedEncoder contributed =
+            new dev.backstop.sbe.events.DefaultFundContributedEncoder();
+        contributed.wrapAndApplyHeader(buffer, 0, header)
+            .eventSequence(43).logPosition(44).clusterTime(45).memberId(2).accountId(21).amount(300)
+            .collected(dev.backstop.sbe.events.BooleanType.TRUE).cashAfter(0).contributionAfter(300)
+            .totalContributions(1_300);
+        assertEquals("{\"seq\":43,\"type\":\"DefaultFundContributed\",\"logPosition\":44,\"clusterTime\":45," +
+            "\"memberId\":2,\"accountId\":21,\"amountMicros\":300,\"collected\":true,\"cashAfterMicros\":0," +
+            "\"contributionAfterMicros\":300,\"totalContributionsMicros\":1300}",
+            json.render(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + contributed.encodedLength()));
+
+        final dev.backstop.sbe.events.DefaultFundRecomputedEncoder recomputed =
+            new dev.backstop.sbe.events.DefaultFundRecomputedEncoder();
+        recomputed.wrapAndApplyHeader(buffer, 0, header)
+            .eventSequence(46).logPosition(47).clusterTime(48)
+            .cause(dev.backstop.sbe.events.DefaultFundRecomputeCause.EXPOSURE).requirement(1_450)
+            .totalContributions(400).ccpCapital(180).insuranceFund(0).prefunded(580).coverageRatio(400_000)
+            .worstScenarioId(1).firstMemberId(1).firstUncovered(900).secondMemberId(4).secondUncovered(550);
+        assertEquals("{\"seq\":46,\"type\":\"DefaultFundRecomputed\",\"logPosition\":47,\"clusterTime\":48," +
+            "\"cause\":\"EXPOSURE\",\"requirementMicros\":1450,\"totalContributionsMicros\":400," +
+            "\"ccpCapitalMicros\":180,\"insuranceFundMicros\":0,\"prefundedMicros\":580," +
+            "\"coverageRatioPpm\":400000,\"worstScenarioId\":1,\"firstMemberId\":1,\"firstUncoveredMicros\":900," +
+            "\"secondMemberId\":4,\"secondUncoveredMicros\":550}",
+            json.render(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + recomputed.encodedLength()));
+        assertEquals("ContributeDefaultFund", EventJson.commandName(60));
+        assertEquals("SetStressScenario", EventJson.commandName(62));
+    }
 }
