@@ -77,8 +77,17 @@ final class ClusterTestClient implements AutoCloseable
     }
 
     record Ledger(long netDeposits, long totalCash, long totalUnrealisedPnl, long feeAccount, long accountCount,
-        long tradesCleared, long eventSequence, long leadershipTermId)
+        long tradesCleared, long eventSequence, long leadershipTermId, long insuranceFund,
+        long defaultFundContributions, long ccpCapital, long openWaterfalls, List<Long> waterfallAbsorbed)
     {
+        /**
+         * @return Σ cash + Σ unrealised + fee account + insurance fund + contributions + CCP capital − net deposits.
+         */
+        long conservationError()
+        {
+            return totalCash + totalUnrealisedPnl + feeAccount + insuranceFund + defaultFundContributions + ccpCapital -
+                netDeposits;
+        }
     }
 
     private final MediaDriver driver;
@@ -98,6 +107,7 @@ final class ClusterTestClient implements AutoCloseable
     private final Map<Long, Long> senderSequences = new HashMap<>();
     private final List<Result> replayedResults = new ArrayList<>();
     private final List<String> eventOrderViolations = new ArrayList<>();
+    private final Map<Integer, Long> eventCounts = new HashMap<>();
 
     private AeronCluster cluster;
     private long order;
@@ -414,6 +424,24 @@ final class ClusterTestClient implements AutoCloseable
         CloseHelper.closeAll(cluster, driver);
     }
 
+    /**
+     * Sends any cluster command already encoded (header included) in {@code message}, tracked like the others.
+     */
+    Command submitEncoded(
+        final long senderId, final long sequence, final int templateId, final DirectBuffer message, final int length)
+    {
+        buffer.putBytes(0, message, 0, length);
+        return submit(senderId, sequence, templateId, length - MessageHeaderEncoder.ENCODED_LENGTH);
+    }
+
+    /**
+     * @return events of that template received on this client's egress (from the leader of the moment).
+     */
+    long eventCount(final int templateId)
+    {
+        return eventCounts.getOrDefault(templateId, 0L);
+    }
+
     private Command submit(final long senderId, final long sequence, final int templateId, final int messageLength)
     {
         final byte[] encoded = new byte[MessageHeaderEncoder.ENCODED_LENGTH + messageLength];
@@ -591,7 +619,15 @@ final class ClusterTestClient implements AutoCloseable
                         ledgerResult.accountCount(),
                         ledgerResult.tradesCleared(),
                         ledgerResult.eventSequence(),
-                        ledgerResult.leadershipTermId()));
+                        ledgerResult.leadershipTermId(),
+                        ledgerResult.insuranceFund(),
+                        ledgerResult.defaultFundContributions(),
+                        ledgerResult.ccpCapital(),
+                        ledgerResult.openWaterfalls(),
+                        List.of(ledgerResult.waterfallRung1(), ledgerResult.waterfallRung2(),
+                            ledgerResult.waterfallRung3(), ledgerResult.waterfallRung4(),
+                            ledgerResult.waterfallRung5(), ledgerResult.waterfallRung6(),
+                            ledgerResult.waterfallRung7())));
                     acknowledge(senderId, sequence, new Result(
                         senderId, sequence, QueryLedgerCommandEncoder.TEMPLATE_ID, ResultCode.ACCEPTED, false, ""));
                     break;
@@ -624,6 +660,10 @@ final class ClusterTestClient implements AutoCloseable
             final long eventSequence = buffer.getLong(
                 offset + MessageHeaderDecoder.ENCODED_LENGTH, java.nio.ByteOrder.LITTLE_ENDIAN);
             eventsReceived++;
+            if (eventSequence > lastEventSequence)
+            {
+                eventCounts.merge(buffer.getShort(offset + 2, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF, 1L, Long::sum);
+            }
             if (eventSequence <= lastEventSequence)
             {
                 eventOrderViolations.add("event " + eventSequence + " after " + lastEventSequence);
