@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 
 /**
- * The liquidity backstop (DESIGN.md section 5 items 4-5, 5.1, 5.2): takes accounts below maintenance margin into
+ * The liquidity backstop (DESIGN.md section 5 items 4-5 and 8, 5.1, 5.2): takes accounts below maintenance margin into
  * liquidation and closes their risk on cluster timers, slice by slice, through Dutch auctions to the registered
  * backstop liquidity providers (BLPs) and, for what no auction sells or an account too deep to slice, through the
  * backstop pools.
