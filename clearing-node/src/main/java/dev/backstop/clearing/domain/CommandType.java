@@ -28,6 +28,8 @@ public enum CommandType
     POOL_DEPOSIT,
     POOL_REDEEM,
     SET_LIQUIDATION_PARAMETERS,
+    // Auto-deleveraging (issue 4, part A).
+    SET_AUTO_DELEVERAGING,
     // Issue 4, default fund and loss waterfall (W).
     CONTRIBUTE_DEFAULT_FUND,
     INJECT_CCP_CAPITAL,

@@ -46,6 +46,13 @@ public enum RiskCause
      */
     TAKEOVER(8),
 
+    // Auto-deleveraging (issue 4, part A): codes 30-39.
+
+    /**
+     * Auto-deleveraging closed (part of) the account's position against a failed one.
+     */
+    AUTO_DELEVERAGING(30),
+
     // Issue 4, default fund and loss waterfall (W): codes 20-29.
 
     /**

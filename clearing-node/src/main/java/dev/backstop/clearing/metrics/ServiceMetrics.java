@@ -3,6 +3,7 @@ package dev.backstop.clearing.metrics;
 import dev.backstop.clearing.domain.Outcome;
 import dev.backstop.sbe.cluster.AccountMarginMethodCommandDecoder;
 import dev.backstop.sbe.cluster.AuctionBidCommandDecoder;
+import dev.backstop.sbe.cluster.AutoDeleveragingCommandDecoder;
 import dev.backstop.sbe.cluster.CancelOrderCommandDecoder;
 import dev.backstop.sbe.cluster.CreatePoolCommandDecoder;
 import dev.backstop.sbe.cluster.DepositCommandDecoder;
@@ -52,33 +53,37 @@ public final class ServiceMetrics
     public static final int OPEN_AUCTIONS = 8;
     public static final int POOLS = 9;
     public static final int APPLIED_LOG_POSITION = 10;
+    public static final int ADL_CONTRACTS = 11;
     // Issue 4, default fund and loss waterfall (W).
-    public static final int DEFAULT_FUND_CONTRIBUTIONS = 11;
-    public static final int CCP_CAPITAL = 12;
-    public static final int DEFAULT_FUND_REQUIREMENT = 13;
-    public static final int COVERAGE_RATIO_PPM = 14;
-    public static final int OPEN_WATERFALLS = 15;
+    public static final int DEFAULT_FUND_CONTRIBUTIONS = 12;
+    public static final int CCP_CAPITAL = 13;
+    public static final int DEFAULT_FUND_REQUIREMENT = 14;
+    public static final int COVERAGE_RATIO_PPM = 15;
+    public static final int OPEN_WATERFALLS = 16;
     /** Absorbed by rung 1; rung n is at {@code WATERFALL_RUNG_1 + n − 1}. */
-    public static final int WATERFALL_RUNG_1 = 16;
-    private static final int VALUE_COUNT = 23;
+    public static final int WATERFALL_RUNG_1 = 17;
+    private static final int VALUE_COUNT = 24;
 
     /** Index of each domain event count. */
     public static final int LIQUIDATIONS_STARTED = 0;
     public static final int AUCTION_FILLS = 1;
     public static final int POOL_TAKEOVERS = 2;
-    private static final int EVENT_COUNT = 3;
-    private static final String[] EVENT_NAMES = { "liquidations.started", "auction.fills", "pool.takeovers" };
+    public static final int ADL_FILLS = 3;
+    private static final int EVENT_COUNT = 4;
+    private static final String[] EVENT_NAMES =
+        { "liquidations.started", "auction.fills", "pool.takeovers", "adl.fills" };
     private static final String[] EVENT_DESCRIPTIONS =
     {
         "liquidations started since the service started (log replay included)",
         "auction fills since the service started (log replay included)",
-        "pool takeovers since the service started (log replay included)"
+        "pool takeovers since the service started (log replay included)",
+        "auto-deleveraging fills (one per counterparty) since the service started (log replay included)"
     };
 
     private static final String[] VALUE_NAMES =
     {
         "insurance.fund", "open.deficits", "fee.account", "net.deposits", "event.sequence", "trades.cleared",
-        "accounts", "liquidations.open", "auctions.open", "pools", "applied.log.position",
+        "accounts", "liquidations.open", "auctions.open", "pools", "applied.log.position", "adl.contracts",
         "default.fund.contributions", "ccp.capital", "default.fund.requirement", "default.fund.coverage.ratio.ppm",
         "waterfalls.open", "waterfall.absorbed.rung1", "waterfall.absorbed.rung2", "waterfall.absorbed.rung3",
         "waterfall.absorbed.rung4", "waterfall.absorbed.rung5", "waterfall.absorbed.rung6", "waterfall.absorbed.rung7"
@@ -97,6 +102,7 @@ public final class ServiceMetrics
         "liquidation auctions open",
         "backstop pools",
         "log position of the last message applied",
+        "lots closed by auto-deleveraging, from the ledger",
         "members' default fund contributions, micro-units",
         "the CCP's own capital in the loss waterfall, micro-units",
         "Cover-2 default fund requirement at the last recomputation, micro-units",
@@ -144,6 +150,7 @@ public final class ServiceMetrics
         name(CreatePoolCommandDecoder.TEMPLATE_ID, "CREATE_POOL");
         name(PoolDepositCommandDecoder.TEMPLATE_ID, "POOL_DEPOSIT");
         name(PoolRedemptionCommandDecoder.TEMPLATE_ID, "POOL_REDEEM");
+        name(AutoDeleveragingCommandDecoder.TEMPLATE_ID, "SET_AUTO_DELEVERAGING");
         name(dev.backstop.sbe.cluster.ContributeDefaultFundCommandDecoder.TEMPLATE_ID, "CONTRIBUTE_DEFAULT_FUND");
         name(dev.backstop.sbe.cluster.InjectCcpCapitalCommandDecoder.TEMPLATE_ID, "INJECT_CCP_CAPITAL");
         name(dev.backstop.sbe.cluster.StressScenarioCommandDecoder.TEMPLATE_ID, "SET_STRESS_SCENARIO");
@@ -197,6 +204,14 @@ public final class ServiceMetrics
     public void poolTakeover()
     {
         increment(events, POOL_TAKEOVERS);
+    }
+
+    /**
+     * Counts an auto-deleveraging fill. Called by the service thread only.
+     */
+    public void autoDeleveraged()
+    {
+        increment(events, ADL_FILLS);
     }
 
     /**

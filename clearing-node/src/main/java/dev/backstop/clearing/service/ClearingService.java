@@ -9,6 +9,7 @@ import dev.backstop.clearing.domain.MarginAccount;
 import dev.backstop.clearing.domain.Outcome;
 import dev.backstop.clearing.metrics.ServiceMetrics;
 import dev.backstop.sbe.cluster.AccountStateResultEncoder;
+import dev.backstop.sbe.cluster.AutoDeleveragingCommandDecoder;
 import dev.backstop.sbe.cluster.BooleanType;
 import dev.backstop.sbe.cluster.CommandResultEncoder;
 import dev.backstop.sbe.cluster.DepositCommandDecoder;
@@ -166,6 +167,7 @@ public final class ClearingService implements ClusteredService
     private final PoolRedemptionCommandDecoder poolRedemptionCommand = new PoolRedemptionCommandDecoder();
     private final LiquidationParametersCommandDecoder liquidationParametersCommand =
         new LiquidationParametersCommandDecoder();
+    private final AutoDeleveragingCommandDecoder autoDeleveragingCommand = new AutoDeleveragingCommandDecoder();
     private final long[] bracketCaps = new long[MAX_GROUP_ENTRIES];
     private final int[] bracketInitialPpm = new int[MAX_GROUP_ENTRIES];
     private final int[] bracketMaintenancePpm = new int[MAX_GROUP_ENTRIES];
@@ -682,6 +684,10 @@ public final class ClearingService implements ClusteredService
                     onPoolRedemption(session, buffer, bodyOffset, blockLength, version);
                     break;
 
+                case AutoDeleveragingCommandDecoder.TEMPLATE_ID:
+                    onAutoDeleveraging(session, buffer, bodyOffset, blockLength, version);
+                    break;
+
                 // Issue 4, default fund and loss waterfall (W).
                 case dev.backstop.sbe.cluster.ContributeDefaultFundCommandDecoder.TEMPLATE_ID:
                     onContributeDefaultFund(session, buffer, bodyOffset, blockLength, version);
@@ -950,7 +956,8 @@ public final class ClearingService implements ClusteredService
             .waterfallRung4(defaultFund.waterfall().totalAbsorbed(WaterfallRung.CCP_CAPITAL))
             .waterfallRung5(defaultFund.waterfall().totalAbsorbed(WaterfallRung.MUTUALISED_CONTRIBUTIONS))
             .waterfallRung6(defaultFund.waterfall().totalAbsorbed(WaterfallRung.ASSESSMENTS))
-            .waterfallRung7(defaultFund.waterfall().totalAbsorbed(WaterfallRung.VM_GAINS_HAIRCUT));
+            .waterfallRung7(defaultFund.waterfall().totalAbsorbed(WaterfallRung.VM_GAINS_HAIRCUT))
+            .adlContracts(liquidationEngine.autoDeleveraging().closedLots());
 
         egress.offer(session, replyBuffer, 0, HEADER_LENGTH + ledgerResult.encodedLength());
     }
@@ -1322,6 +1329,23 @@ public final class ClearingService implements ClusteredService
         reply(session, senderId, sequence, LiquidationParametersCommandDecoder.TEMPLATE_ID, outcome);
     }
 
+    private void onAutoDeleveraging(
+        final ClientSession session,
+        final DirectBuffer buffer,
+        final int offset,
+        final int blockLength,
+        final int version)
+    {
+        final AutoDeleveragingCommandDecoder command =
+            autoDeleveragingCommand.wrap(buffer, offset, blockLength, version);
+        final long senderId = command.senderId();
+        final long sequence = command.sequence();
+        // The raw code: an unknown mode is the domain's refusal (INVALID_PARAMETER), consuming the sequence.
+        final Outcome outcome = clearingHouse.setAutoDeleveraging(
+            senderId, sequence, command.instrumentId(), command.modeRaw());
+        reply(session, senderId, sequence, AutoDeleveragingCommandDecoder.TEMPLATE_ID, outcome);
+    }
+
     private void onContributeDefaultFund(
         final ClientSession session,
         final DirectBuffer buffer,
@@ -1531,6 +1555,7 @@ public final class ClearingService implements ClusteredService
         metrics.publish(ServiceMetrics.OPEN_LIQUIDATIONS, liquidationEngine.liquidationCount());
         metrics.publish(ServiceMetrics.OPEN_AUCTIONS, liquidationEngine.auctionCount());
         metrics.publish(ServiceMetrics.POOLS, liquidationEngine.poolCount());
+        metrics.publish(ServiceMetrics.ADL_CONTRACTS, liquidationEngine.autoDeleveraging().closedLots());
         metrics.publish(ServiceMetrics.APPLIED_LOG_POSITION, appliedLogPosition.get());
         final DefaultFund defaultFund = clearingHouse.defaultFund();
         metrics.publish(ServiceMetrics.DEFAULT_FUND_CONTRIBUTIONS, defaultFund.totalContributions());
@@ -1677,6 +1702,8 @@ public final class ClearingService implements ClusteredService
                 return PoolDepositCommandDecoder.BLOCK_LENGTH;
             case PoolRedemptionCommandDecoder.TEMPLATE_ID:
                 return PoolRedemptionCommandDecoder.BLOCK_LENGTH;
+            case AutoDeleveragingCommandDecoder.TEMPLATE_ID:
+                return AutoDeleveragingCommandDecoder.BLOCK_LENGTH;
             case dev.backstop.sbe.cluster.ContributeDefaultFundCommandDecoder.TEMPLATE_ID:
                 return dev.backstop.sbe.cluster.ContributeDefaultFundCommandDecoder.BLOCK_LENGTH;
             case dev.backstop.sbe.cluster.InjectCcpCapitalCommandDecoder.TEMPLATE_ID:

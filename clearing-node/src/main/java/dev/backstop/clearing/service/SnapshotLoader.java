@@ -101,6 +101,10 @@ final class SnapshotLoader implements FragmentHandler
     private final dev.backstop.sbe.snapshot.PriceBandBucketRecordDecoder priceBandBucketRecord = new dev.backstop.sbe.snapshot.PriceBandBucketRecordDecoder();
     private final dev.backstop.sbe.snapshot.OpenDeficitRecordDecoder openDeficitRecord = new dev.backstop.sbe.snapshot.OpenDeficitRecordDecoder();
     // END liquidation decoders
+    // BEGIN adl decoders (generated)
+    private final dev.backstop.sbe.snapshot.AutoDeleveragingRecordDecoder autoDeleveragingRecord = new dev.backstop.sbe.snapshot.AutoDeleveragingRecordDecoder();
+    private final dev.backstop.sbe.snapshot.AutoDeleveragingInstrumentRecordDecoder autoDeleveragingInstrumentRecord = new dev.backstop.sbe.snapshot.AutoDeleveragingInstrumentRecordDecoder();
+    // END adl decoders
     // BEGIN waterfall decoders (generated)
     private final dev.backstop.sbe.snapshot.DefaultFundHeaderRecordDecoder defaultFundHeaderRecord = new dev.backstop.sbe.snapshot.DefaultFundHeaderRecordDecoder();
     private final dev.backstop.sbe.snapshot.StressShockRecordDecoder stressShockRecord = new dev.backstop.sbe.snapshot.StressShockRecordDecoder();
@@ -411,6 +415,26 @@ final class SnapshotLoader implements FragmentHandler
             }
 
             // END liquidation records
+            // BEGIN adl records (generated)
+            case dev.backstop.sbe.snapshot.AutoDeleveragingRecordDecoder.TEMPLATE_ID:
+            {
+                checkBlockLength(blockLength, dev.backstop.sbe.snapshot.AutoDeleveragingRecordDecoder.BLOCK_LENGTH);
+                final dev.backstop.sbe.snapshot.AutoDeleveragingRecordDecoder d = autoDeleveragingRecord.wrap(buffer, bodyOffset, blockLength, version);
+                recordCount++;
+                liquidationRestorer().autoDeleveraging(d.defaultModeCode(), d.runCount(), d.fillCount(), d.closedLots());
+                break;
+            }
+
+            case dev.backstop.sbe.snapshot.AutoDeleveragingInstrumentRecordDecoder.TEMPLATE_ID:
+            {
+                checkBlockLength(blockLength, dev.backstop.sbe.snapshot.AutoDeleveragingInstrumentRecordDecoder.BLOCK_LENGTH);
+                final dev.backstop.sbe.snapshot.AutoDeleveragingInstrumentRecordDecoder d = autoDeleveragingInstrumentRecord.wrap(buffer, bodyOffset, blockLength, version);
+                recordCount++;
+                liquidationRestorer().autoDeleveragingInstrument(d.instrumentId(), d.modeCode());
+                break;
+            }
+
+            // END adl records
             // BEGIN waterfall records (generated)
             case dev.backstop.sbe.snapshot.DefaultFundHeaderRecordDecoder.TEMPLATE_ID:
             {

@@ -284,6 +284,16 @@ final class SnapshotLoader implements ClearingStateSink
         engine().openDeficit(accountId, deficit);
     }
 
+    public void autoDeleveraging(
+        final int defaultModeCode, final long runCount, final long fillCount, final long closedLots)
+    {
+        engine().autoDeleveraging(defaultModeCode, runCount, fillCount, closedLots);
+    }
+
+    public void autoDeleveragingInstrument(final int instrumentId, final int modeCode)
+    {
+        engine().autoDeleveragingInstrument(instrumentId, modeCode);
+    }
     // BEGIN waterfall records (generated)
     public void defaultFundHeader(
         final long ccpCapital,

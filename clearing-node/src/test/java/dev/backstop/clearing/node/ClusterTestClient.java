@@ -77,7 +77,7 @@ final class ClusterTestClient implements AutoCloseable
     }
 
     record Ledger(long netDeposits, long totalCash, long totalUnrealisedPnl, long feeAccount, long accountCount,
-        long tradesCleared, long eventSequence, long leadershipTermId, long insuranceFund,
+        long tradesCleared, long eventSequence, long leadershipTermId, long insuranceFund, long adlContracts,
         long defaultFundContributions, long ccpCapital, long openWaterfalls, List<Long> waterfallAbsorbed)
     {
         /**
@@ -152,6 +152,14 @@ final class ClusterTestClient implements AutoCloseable
     long eventsReceived()
     {
         return eventsReceived;
+    }
+
+    /**
+     * @return events of that event-stream template received on this connection.
+     */
+    long eventCount(final int templateId)
+    {
+        return eventCounts.getOrDefault(templateId, 0L);
     }
 
     List<String> eventOrderViolations()
@@ -434,14 +442,6 @@ final class ClusterTestClient implements AutoCloseable
         return submit(senderId, sequence, templateId, length - MessageHeaderEncoder.ENCODED_LENGTH);
     }
 
-    /**
-     * @return events of that template received on this client's egress (from the leader of the moment).
-     */
-    long eventCount(final int templateId)
-    {
-        return eventCounts.getOrDefault(templateId, 0L);
-    }
-
     private Command submit(final long senderId, final long sequence, final int templateId, final int messageLength)
     {
         final byte[] encoded = new byte[MessageHeaderEncoder.ENCODED_LENGTH + messageLength];
@@ -560,6 +560,7 @@ final class ClusterTestClient implements AutoCloseable
             final int templateId = headerDecoder.templateId();
             if (dev.backstop.sbe.events.MessageHeaderDecoder.SCHEMA_ID == schemaId)
             {
+                eventCounts.merge(templateId, 1L, Long::sum);
                 onEvent(buffer, offset);
                 return;
             }
@@ -621,6 +622,7 @@ final class ClusterTestClient implements AutoCloseable
                         ledgerResult.eventSequence(),
                         ledgerResult.leadershipTermId(),
                         ledgerResult.insuranceFund(),
+                        ledgerResult.adlContracts(),
                         ledgerResult.defaultFundContributions(),
                         ledgerResult.ccpCapital(),
                         ledgerResult.openWaterfalls(),
@@ -660,10 +662,6 @@ final class ClusterTestClient implements AutoCloseable
             final long eventSequence = buffer.getLong(
                 offset + MessageHeaderDecoder.ENCODED_LENGTH, java.nio.ByteOrder.LITTLE_ENDIAN);
             eventsReceived++;
-            if (eventSequence > lastEventSequence)
-            {
-                eventCounts.merge(buffer.getShort(offset + 2, java.nio.ByteOrder.LITTLE_ENDIAN) & 0xFFFF, 1L, Long::sum);
-            }
             if (eventSequence <= lastEventSequence)
             {
                 eventOrderViolations.add("event " + eventSequence + " after " + lastEventSequence);

@@ -16,6 +16,7 @@ package dev.backstop.gateway.client;
  * @param leadershipTermId   leadership term in force when the query was applied.
  * @param insuranceFund      the insurance fund (liquidation fees and the CCP's share of takeovers).
  * @param openDeficits       bankrupt accounts' negative cash not yet absorbed (already inside totalCash).
+ * @param adlContracts       lots closed by auto-deleveraging since the start.
  * @param defaultFundContributions every member's default fund contribution.
  * @param ccpCapital         the CCP's own capital in the loss waterfall (counted in netDeposits).
  * @param defaultFundRequirement the Cover-2 requirement at the last recomputation.
@@ -37,6 +38,7 @@ public record Ledger(
     long leadershipTermId,
     long insuranceFund,
     long openDeficits,
+    long adlContracts,
     long defaultFundContributions,
     long ccpCapital,
     long defaultFundRequirement,
