@@ -156,6 +156,14 @@ class ClearingClusterTest
 
                 beforeSnapshot = cluster.awaitConvergence(AWAIT).get(0);
                 assertEquals(expectedTrades, beforeSnapshot.tradesCleared());
+                for (int i = 0; i < cluster.memberCount(); i++)
+                {
+                    // the state report an operator reads over HTTP is the same digest at the same log position
+                    final String state = MetricsScrape.get(metricsPortBase + i, ClearingNode.STATE_PATH);
+                    assertTrue(state.contains("\"memberId\":" + i + ","), state);
+                    assertTrue(state.contains("\"logPosition\":" + beforeSnapshot.logPosition() + ","), state);
+                    assertTrue(state.contains("\"digest\":\"" + beforeSnapshot.digestHex() + "\""), state);
+                }
                 assertMetrics(cluster, metricsPortBase);
                 cluster.takeSnapshot(AWAIT);
                 final int leader = cluster.awaitLeader(AWAIT);
