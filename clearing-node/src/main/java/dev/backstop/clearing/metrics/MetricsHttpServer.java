@@ -31,6 +31,7 @@ public final class MetricsHttpServer implements AutoCloseable
     private final HttpServer server;
     private final ExecutorService executor;
     private final PrometheusMeterRegistry registry;
+    private volatile Runnable beforeScrape = () -> {};
 
     private MetricsHttpServer(final HttpServer server, final ExecutorService executor,
         final PrometheusMeterRegistry registry)
@@ -83,10 +84,11 @@ public final class MetricsHttpServer implements AutoCloseable
         try
         {
             final HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 16);
-            server.createContext("/metrics", (exchange) -> scrape(exchange, registry));
+            final MetricsHttpServer metricsServer = new MetricsHttpServer(server, executor, registry);
+            server.createContext("/metrics", metricsServer::scrape);
             server.setExecutor(executor);
             server.start();
-            return new MetricsHttpServer(server, executor, registry);
+            return metricsServer;
         }
         catch (final IOException ex)
         {
@@ -165,7 +167,18 @@ public final class MetricsHttpServer implements AutoCloseable
         }
     }
 
-    private static void scrape(final HttpExchange exchange, final PrometheusMeterRegistry registry) throws IOException
+    /**
+     * Runs {@code hook} on the serving thread before every scrape, e.g. to register gauges for labels that appeared
+     * since the last one (a pool created).
+     *
+     * @param hook what to run; it must be quick and must not throw.
+     */
+    public void beforeScrape(final Runnable hook)
+    {
+        this.beforeScrape = hook;
+    }
+
+    private void scrape(final HttpExchange exchange) throws IOException
     {
         try (exchange)
         {
@@ -175,6 +188,7 @@ public final class MetricsHttpServer implements AutoCloseable
                 return;
             }
 
+            beforeScrape.run();
             final byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
             exchange.sendResponseHeaders(200, body.length);

@@ -136,6 +136,7 @@ public final class ClearingNode implements AutoCloseable
         final MetricsHttpServer server = MetricsHttpServer.start(
             context.metricsHost(), context.metricsPort(), registry, "backstop-node-" + context.nodeId() + "-metrics");
         server.route(STATE_PATH, () -> stateJson(service));
+        server.beforeScrape(service.metrics()::registerNewMeters);
         return server;
     }
 

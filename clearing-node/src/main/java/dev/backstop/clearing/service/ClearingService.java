@@ -1,10 +1,12 @@
 package dev.backstop.clearing.service;
 
+import dev.backstop.clearing.domain.BackstopPool;
 import dev.backstop.clearing.domain.ClearingHouse;
 import dev.backstop.clearing.domain.Instrument;
 import dev.backstop.clearing.domain.LiquidationEngine;
 import dev.backstop.clearing.domain.MarginAccount;
 import dev.backstop.clearing.domain.Outcome;
+import dev.backstop.clearing.metrics.LabelledGauges;
 import dev.backstop.clearing.metrics.ServiceMetrics;
 import dev.backstop.sbe.cluster.AccountStateResultEncoder;
 import dev.backstop.sbe.cluster.BooleanType;
@@ -1399,6 +1401,16 @@ public final class ClearingService implements ClusteredService
         metrics.publish(ServiceMetrics.OPEN_AUCTIONS, liquidationEngine.auctionCount());
         metrics.publish(ServiceMetrics.POOLS, liquidationEngine.poolCount());
         metrics.publish(ServiceMetrics.APPLIED_LOG_POSITION, appliedLogPosition.get());
+
+        // One row per pool, in the engine's order; the default fund, coverage ratio and waterfall rungs go here too.
+        final LabelledGauges poolEquity = metrics.poolEquity();
+        final int poolCount = liquidationEngine.poolCount();
+        for (int i = 0, rows = Math.min(poolCount, poolEquity.capacity()); i < rows; i++)
+        {
+            final BackstopPool pool = liquidationEngine.poolAt(i);
+            poolEquity.publish(i, pool.poolId(), clearingHouse.equity(clearingHouse.account(pool.accountId())));
+        }
+        poolEquity.publishCount(poolCount);
     }
 
     /**
