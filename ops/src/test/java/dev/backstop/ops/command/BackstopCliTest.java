@@ -17,6 +17,7 @@ class BackstopCliTest
         assertEquals(0, BackstopCli.execute("demo", "--help"));
         assertEquals(0, BackstopCli.execute("node", "--help"));
         assertEquals(0, BackstopCli.execute("gateway", "--help"));
+        assertEquals(0, BackstopCli.execute("trader", "--help"));
         assertEquals(0, BackstopCli.execute("cluster", "start", "--help"));
         assertEquals(0, BackstopCli.execute("cluster", "status", "--help"));
         assertEquals(0, BackstopCli.execute("cluster", "stop", "--help"));
@@ -36,6 +37,7 @@ class BackstopCliTest
         assertEquals(2, BackstopCli.execute("node"));
         assertEquals(2, BackstopCli.execute("node", "--config", "/no/such/node.properties"));
         assertEquals(2, BackstopCli.execute("gateway", "--config", "/no/such/gateway.properties"));
+        assertEquals(2, BackstopCli.execute("trader", "--gateway-config", "/no/such/gateway.properties"));
     }
 
     @Test
