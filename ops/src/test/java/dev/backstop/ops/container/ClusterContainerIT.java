@@ -2,13 +2,14 @@ package dev.backstop.ops.container;
 
 import com.github.dockerjava.api.exception.NotFoundException;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.DisabledIfEnvironmentVariable;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.testcontainers.DockerClientFactory;
 
 import java.nio.file.Files;
@@ -45,6 +46,10 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
+@DisabledIfEnvironmentVariable(named = "BACKSTOP_SKIP_CONTAINER_TESTS", matches = "1|true|yes",
+    disabledReason = "container tests skipped on request (BACKSTOP_SKIP_CONTAINER_TESTS)")
+@DisabledIfSystemProperty(named = "backstop.skipContainerTests", matches = "true",
+    disabledReason = "container tests skipped on request (-Dbackstop.skipContainerTests=true)")
 class ClusterContainerIT
 {
     private static final Duration AWAIT = Duration.ofSeconds(60);
@@ -57,12 +62,6 @@ class ClusterContainerIT
     @Timeout(value = 300, unit = TimeUnit.SECONDS)
     static void startCluster()
     {
-        final String skipEnv = System.getenv("BACKSTOP_SKIP_CONTAINER_TESTS");
-        final boolean skip = (null != skipEnv && !skipEnv.isBlank() && !"0".equals(skipEnv)) ||
-            Boolean.getBoolean("backstop.skipContainerTests");
-        Assumptions.assumeFalse(skip,
-            "container tests SKIPPED on request (BACKSTOP_SKIP_CONTAINER_TESTS / -Dbackstop.skipContainerTests)");
-
         if (!DockerClientFactory.instance().isDockerAvailable())
         {
             fail("no Docker engine answers: the container tests need one (start dockerd, or let .ci/run do it). " +
