@@ -36,6 +36,7 @@ import java.util.concurrent.Callable;
         NodeToolCommand.Leader.class,
         NodeToolCommand.Describe.class,
         NodeToolCommand.Errors.class,
+        NodeToolCommand.Recordings.class,
         TraderCommand.class,
         CommandLine.HelpCommand.class
     },
@@ -43,7 +44,7 @@ import java.util.concurrent.Callable;
         "%nExamples:",
         "  backstop demo",
         "  backstop cluster start; backstop cluster status; backstop demo --attach; backstop cluster stop",
-        "  backstop snapshot; backstop leader --node 1; backstop errors --node 0",
+        "  backstop snapshot; backstop leader --node 1; backstop errors --node 0; backstop recordings --node 0",
         "  backstop node --config ops/config/node-0.properties",
         "  backstop gateway --config ops/config/gateway.properties",
         "  backstop trader --gateway 127.0.0.1:9400 --duration 30"

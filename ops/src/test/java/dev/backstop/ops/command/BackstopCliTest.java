@@ -21,7 +21,8 @@ class BackstopCliTest
         assertEquals(0, BackstopCli.execute("cluster", "start", "--help"));
         assertEquals(0, BackstopCli.execute("cluster", "status", "--help"));
         assertEquals(0, BackstopCli.execute("cluster", "stop", "--help"));
-        for (final String verb : new String[]{ "snapshot", "suspend", "resume", "leader", "describe", "errors" })
+        for (final String verb : new String[]{
+            "snapshot", "suspend", "resume", "leader", "describe", "errors", "recordings" })
         {
             assertEquals(0, BackstopCli.execute(verb, "--help"), verb);
         }
@@ -49,7 +50,8 @@ class BackstopCliTest
         assertEquals(1, BackstopCli.execute("cluster", "stop", "--run-dir", dir));
         assertEquals(2, BackstopCli.execute("demo", "--attach", "--run-dir", dir));
         assertEquals(2, BackstopCli.execute("demo", "--attach", "--scenario", "crash", "--run-dir", dir));
-        for (final String verb : new String[]{ "snapshot", "suspend", "resume", "leader", "describe", "errors" })
+        for (final String verb : new String[]{
+            "snapshot", "suspend", "resume", "leader", "describe", "errors", "recordings" })
         {
             assertEquals(2, BackstopCli.execute(verb, "--run-dir", dir), verb);
         }

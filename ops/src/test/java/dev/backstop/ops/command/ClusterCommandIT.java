@@ -106,6 +106,12 @@ class ClusterCommandIT
             assertNotNull(after);
             assertTrue(after.snapshotCount() > before.snapshotCount(),
                 "snapshot count " + before.snapshotCount() + " -> " + after.snapshotCount());
+            // what a trim would work from: the recording log lists the snapshot just taken
+            final Result recordings = cli("recordings", "--run-dir", run, "--node", Integer.toString(leaderNow));
+            assertEquals(0, recordings.exitCode, recordings.out);
+            assertTrue(recordings.out.contains("SNAPSHOT"), recordings.out);
+            assertTrue(Pattern.compile("archive .*: [1-9][0-9]* segment files").matcher(recordings.out).find(),
+                recordings.out);
 
             final Result stop = cli("cluster", "stop", "--run-dir", run);
             assertEquals(0, stop.exitCode, stop.out);
