@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.DisabledIfEnvironmentVariable;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.Container;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * container of its own on the same internal network) built from ops/docker/Dockerfile. The trader clears a trade
  * every 50 ms throughout while the tests, in order:
  * <ol>
- *     <li>see trades cleared;</li>
+ *     <li>see trades cleared, and take a snapshot on the leader with ClusterTool as an operator would;</li>
  *     <li>disconnect a follower from the network (a partition): clearing goes on without it; reconnected, it catches
  *     up with the leader's log;</li>
  *     <li>pause the other follower ({@code docker pause}): clearing goes on, which needs the member partitioned before
@@ -98,10 +99,22 @@ class ClusterContainerIT
 
     @Test
     @Order(1)
-    void clientClearsTrades()
+    void clientClearsTradesAndTheOperatorSnapshotsTheLeader()
     {
         awaitMoreTradesAccepted("the trader's first trades");
-        assertNotEquals(-1, cluster.awaitLeader(AWAIT));
+        final int leader = cluster.awaitLeader(AWAIT);
+
+        // The operator's snapshot in a container: ClusterTool on the leader's node, which every member follows.
+        final long before = cluster.snapshotCount(leader);
+        final Container.ExecResult snapshot = cluster.clusterTool(leader, "snapshot");
+        assertEquals(0, snapshot.getExitCode(), snapshot.getStdout() + snapshot.getStderr());
+        for (int i = 0; i < ContainerCluster.MEMBER_COUNT; i++)
+        {
+            final int member = i;
+            awaitTrue(() -> cluster.snapshotCount(member) > before, "node " + member + " took the snapshot");
+        }
+        final Container.ExecResult log = cluster.clusterTool(leader, "recording-log");
+        assertTrue(log.getStdout().contains("SNAPSHOT"), log.getStdout());
     }
 
     @Test
@@ -230,6 +243,19 @@ class ClusterContainerIT
             ContainerCluster.sleep(250);
         }
         fail("node " + member + " did not catch up: at " + position + ", leader " + leader + " was at " + target);
+    }
+
+    private static void awaitTrue(final java.util.function.BooleanSupplier condition, final String what)
+    {
+        final long deadlineNs = System.nanoTime() + AWAIT.toNanos();
+        while (!condition.getAsBoolean())
+        {
+            if (System.nanoTime() - deadlineNs > 0)
+            {
+                fail(what + ": not within " + AWAIT);
+            }
+            ContainerCluster.sleep(250);
+        }
     }
 
     private static int otherThan(final int a, final int b)

@@ -55,6 +55,8 @@ final class ContainerCluster implements AutoCloseable
     private static final ImagePullPolicy NEVER_PULL = (imageName) -> false;
     private static final Pattern ROLE = Pattern.compile("^backstop_node_cluster_role\\{[^}]*} ([0-9.]+)$",
         Pattern.MULTILINE);
+    private static final Pattern SNAPSHOTS = Pattern.compile(
+        "^backstop_node_cluster_snapshots\\{[^}]*} ([0-9.]+)$", Pattern.MULTILINE);
     private static final Pattern LOG_POSITION = Pattern.compile("\"logPosition\":(-?\\d+)");
     private static final Pattern DIGEST = Pattern.compile("\"digest\":\"([0-9a-f]*)\"");
 
@@ -143,6 +145,7 @@ final class ContainerCluster implements AutoCloseable
             .withDockerfilePath("docker/Dockerfile")
             .withFileFromPath("docker/Dockerfile", opsDir.resolve("docker/Dockerfile"))
             .withFileFromPath("docker/backstop-entrypoint.sh", opsDir.resolve("docker/backstop-entrypoint.sh"))
+            .withFileFromPath("docker/cluster-tool.sh", opsDir.resolve("docker/cluster-tool.sh"))
             .withFileFromPath("docker/config", opsDir.resolve("docker/config"))
             .withFileFromPath("target/backstop.jar", opsDir.resolve("target/backstop.jar"))
             .withBuildArg("BASE_IMAGE", baseImage)
@@ -258,6 +261,48 @@ final class ContainerCluster implements AutoCloseable
         }
         throw new AssertionError("no leader" + (excluded >= 0 ? " other than node " + excluded : "") +
             " within " + timeout);
+    }
+
+    /**
+     * Runs Aeron's ClusterTool on a member's node inside its container (/opt/backstop/bin/cluster-tool).
+     *
+     * @param member member id.
+     * @param verb   ClusterTool command and arguments, e.g. {@code snapshot}.
+     * @return the exit code and output.
+     */
+    Container.ExecResult clusterTool(final int member, final String... verb)
+    {
+        final String[] command = new String[verb.length + 1];
+        command[0] = "/opt/backstop/bin/cluster-tool";
+        System.arraycopy(verb, 0, command, 1, verb.length);
+        try
+        {
+            return nodes.get(member).execInContainer(command);
+        }
+        catch (final IOException ex)
+        {
+            throw new UncheckedIOException(ex);
+        }
+        catch (final InterruptedException ex)
+        {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", ex);
+        }
+    }
+
+    /**
+     * @param member member id.
+     * @return snapshots it has taken since it started, -1 when it cannot be read.
+     */
+    long snapshotCount(final int member)
+    {
+        final String metrics = get(member, "/metrics");
+        if (null == metrics)
+        {
+            return -1;
+        }
+        final Matcher matcher = SNAPSHOTS.matcher(metrics);
+        return matcher.find() ? (long)Double.parseDouble(matcher.group(1)) : -1;
     }
 
     /**

@@ -128,7 +128,12 @@ class ContainerConfigTest
         assertTrue(dockerfile.contains("ARG BASE_IMAGE=eclipse-temurin:17-jre"));
         assertTrue(dockerfile.contains("FROM ${BASE_IMAGE}"));
         assertTrue(dockerfile.contains("COPY target/backstop.jar"));
+        assertTrue(dockerfile.contains("COPY docker/cluster-tool.sh /opt/backstop/bin/cluster-tool"));
         final String ignore = Files.readString(OPS.resolve(".dockerignore"));
         assertTrue(ignore.contains("!target/backstop.jar"), "the build context sends the jar only");
+        for (final String copied : new String[]{ "docker/config/", "docker/backstop-entrypoint.sh", "docker/cluster-tool.sh" })
+        {
+            assertTrue(ignore.contains("!" + copied), copied + " is in the build context");
+        }
     }
 }
