@@ -2,6 +2,7 @@ package dev.backstop.gateway;
 
 import dev.backstop.sbe.cluster.AccountMarginMethodCommandDecoder;
 import dev.backstop.sbe.cluster.AuctionBidCommandDecoder;
+import dev.backstop.sbe.cluster.AutoDeleveragingCommandDecoder;
 import dev.backstop.sbe.cluster.CancelOrderCommandDecoder;
 import dev.backstop.sbe.cluster.CreatePoolCommandDecoder;
 import dev.backstop.sbe.cluster.DepositCommandDecoder;
@@ -74,6 +75,7 @@ public final class CommandMetrics
         TYPE_NAMES[UnderlyingScenariosCommandDecoder.TEMPLATE_ID] = "SET_UNDERLYING_SCENARIOS";
         TYPE_NAMES[InstrumentUnderlyingCommandDecoder.TEMPLATE_ID] = "SET_INSTRUMENT_UNDERLYING";
         TYPE_NAMES[LiquidationParametersCommandDecoder.TEMPLATE_ID] = "SET_LIQUIDATION_PARAMETERS";
+        TYPE_NAMES[AutoDeleveragingCommandDecoder.TEMPLATE_ID] = "SET_AUTO_DELEVERAGING";
         TYPE_NAMES[RegisterBlpCommandDecoder.TEMPLATE_ID] = "REGISTER_LIQUIDITY_PROVIDER";
         TYPE_NAMES[AuctionBidCommandDecoder.TEMPLATE_ID] = "AUCTION_BID";
         TYPE_NAMES[CreatePoolCommandDecoder.TEMPLATE_ID] = "CREATE_POOL";

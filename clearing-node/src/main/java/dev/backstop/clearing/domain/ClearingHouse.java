@@ -1633,6 +1633,24 @@ public final class ClearingHouse
     }
 
     /**
+     * Moves an account's cash to the CCP's fee account (the rounding remainder of an auto-deleveraging settlement).
+     *
+     * @throws ArithmeticException on overflow, with nothing changed.
+     */
+    void creditFeeAccount(final long fromAccountId, final long amount)
+    {
+        final MarginAccount from = requireAccount(fromAccountId);
+        if (amount < 0)
+        {
+            throw new IllegalArgumentException("negative fee credit: " + amount);
+        }
+        final long fromCash = Math.subtractExact(from.cash(), amount);
+        final long fees = Math.addExact(feeAccount, amount);
+        from.cash(fromCash);
+        feeAccount = fees;
+    }
+
+    /**
      * Records (positive) or settles (negative) an open deficit; the deficit itself is the account's negative cash.
      */
     void addOpenDeficit(final long amount)
@@ -2637,6 +2655,36 @@ public final class ClearingHouse
         if (Outcome.ACCEPTED == outcome)
         {
             events.onRiskParametersChanged(++eventSequence, CommandType.SET_LIQUIDATION_PARAMETERS, 0, 0);
+        }
+        return complete(outcome);
+    }
+
+    /**
+     * Switches auto-deleveraging on or off for all instruments ({@code instrumentId} 0) or for one (operator
+     * command; see {@link AutoDeleveraging}); published as {@code AutoDeleveragingModeChanged} and
+     * {@link ClearingEvents#onRiskParametersChanged}.
+     *
+     * @param modeCode an {@link AutoDeleveragingMode} code: ON, OFF, or FOLLOW_DEFAULT (an instrument only).
+     * @return the outcome; {@link Outcome#INVALID_PARAMETER} or {@link Outcome#UNKNOWN_INSTRUMENT} with nothing
+     * changed.
+     */
+    public Outcome setAutoDeleveraging(
+        final long senderId, final long sequence, final int instrumentId, final int modeCode)
+    {
+        final Outcome admission = admit(senderId, sequence, CommandType.SET_AUTO_DELEVERAGING);
+        if (null != admission)
+        {
+            return admission;
+        }
+        if (null == liquidationEngine)
+        {
+            return complete(Outcome.INTERNAL_ERROR);
+        }
+        final Outcome outcome = liquidationEngine.autoDeleveraging().setMode(
+            instrumentId, AutoDeleveragingMode.fromCode(modeCode));
+        if (Outcome.ACCEPTED == outcome)
+        {
+            events.onRiskParametersChanged(++eventSequence, CommandType.SET_AUTO_DELEVERAGING, instrumentId, 0);
         }
         return complete(outcome);
     }

@@ -79,6 +79,16 @@ final class ClearingHouseBook implements LiquidationBook
         return house.insuranceFund();
     }
 
+    public void payFeeAccount(final long fromAccountId, final long amount)
+    {
+        house.creditFeeAccount(fromAccountId, amount);
+    }
+
+    public void evaluateRiskAfterDeleveraging(final long accountId)
+    {
+        house.evaluateRisk(accountId, RiskCause.AUTO_DELEVERAGING);
+    }
+
     public boolean openPoolAccount(final long accountId, final long memberId)
     {
         if (!house.openAccountForLiquidation(accountId, memberId))

@@ -27,5 +27,7 @@ public enum CommandType
     CREATE_POOL,
     POOL_DEPOSIT,
     POOL_REDEEM,
-    SET_LIQUIDATION_PARAMETERS
+    SET_LIQUIDATION_PARAMETERS,
+    // Auto-deleveraging (issue 4, part A).
+    SET_AUTO_DELEVERAGING
 }

@@ -57,6 +57,11 @@ interface LiquidationBook
     long insuranceFund();
 
     /**
+     * Moves {@code amount} of the account's cash to the CCP's fee account (a rounding remainder).
+     */
+    void payFeeAccount(long fromAccountId, long amount);
+
+    /**
      * Opens an account for a backstop pool, with its account-opened event, and gives it the pool role.
      *
      * @return false when the account exists.
@@ -85,4 +90,9 @@ interface LiquidationBook
      * the hand-over to the engine below maintenance).
      */
     void evaluateRisk(long accountId);
+
+    /**
+     * The clearing house's own evaluation of an account whose position auto-deleveraging reduced.
+     */
+    void evaluateRiskAfterDeleveraging(long accountId);
 }

@@ -27,7 +27,17 @@ public enum LiquidationCause
     /** The auction stopped because the account went to the pools whole or reached its target. */
     AUCTION_CANCELLED(10),
     /** The defaulter's position shrank or flipped under the auction (a risk-reducing trade): nothing left to sell. */
-    POSITION_CHANGED(11);
+    POSITION_CHANGED(11),
+
+    // Auto-deleveraging (issue 4, part A): codes 30-39.
+
+    /**
+     * No pool could take the position and auto-deleveraging found no opposite position left to close (every one
+     * closed, or too large to value): the rest waits for a later round.
+     */
+    NO_DELEVERAGING_COUNTERPARTY(30),
+    /** No pool could take the position: it was closed against ranked opposite positions, in full. */
+    AUTO_DELEVERAGED(31);
 
     private final int code;
 

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 
 /**
- * The liquidity backstop (DESIGN.md section 5 items 4-5, 5.1, 5.2): takes accounts below maintenance margin into
+ * The liquidity backstop (DESIGN.md section 5 items 4-5 and 8, 5.1, 5.2): takes accounts below maintenance margin into
  * liquidation and closes their risk on cluster timers, slice by slice, through Dutch auctions to the registered
  * backstop liquidity providers (BLPs) and, for what no auction sells or an account too deep to slice, through the
  * backstop pools.
@@ -19,7 +19,9 @@ import java.util.Arrays;
  * insurance fund; a remainder unsold after the last step goes to the first pool, by account id, within its margin
  * capacity and loss cap, while the mark is inside the band around its time-weighted average. A pool takes at the
  * mark and the defaulter pays its slice's equity share e: ⌊⅔ e⌋ to the pool, the rest to the insurance fund
- * (ISSUE 3 decisions). An account left with no positions and negative equity is an open deficit.
+ * (ISSUE 3 decisions). When no pool can take it, the position is auto-deleveraged against ranked opposite positions
+ * ({@link AutoDeleveraging}), unless the operator switched that off for the instrument (then it waits). An account left
+ * with no positions and negative equity is an open deficit.
  * <p>
  * Deterministic: time comes in as {@code nowMs}, every iteration runs over lists sorted by id, and the whole state is
  * written by {@link #writeState(LiquidationStateSink)} and restored through {@link #restorer()}.
@@ -294,6 +296,7 @@ public final class LiquidationEngine implements LiquidationHooks
     private final LiquidationEvents events;
     private final Context ctx;
     private final BlpRegistry blps = new BlpRegistry();
+    private final AutoDeleveraging autoDeleveraging;
     private final ArrayList<Liquidation> liquidations = new ArrayList<>();
     private final ArrayList<Auction> auctions = new ArrayList<>();
     private final ArrayList<BackstopPool> pools = new ArrayList<>();
@@ -343,6 +346,7 @@ public final class LiquidationEngine implements LiquidationHooks
         this.book = book;
         this.events = events;
         this.ctx = ctx.conclude();
+        this.autoDeleveraging = new AutoDeleveraging(book, events);
     }
 
     public Context context()
@@ -762,6 +766,14 @@ public final class LiquidationEngine implements LiquidationHooks
         return blps;
     }
 
+    /**
+     * @return the last rung of the position ladder: its switch and counters.
+     */
+    public AutoDeleveraging autoDeleveraging()
+    {
+        return autoDeleveraging;
+    }
+
     public int auctionCount()
     {
         return auctions.size();
@@ -1171,8 +1183,22 @@ public final class LiquidationEngine implements LiquidationHooks
         final BackstopPool pool = choosePool(account.accountId(), instrumentId, signedLots, poolPayment);
         if (null == pool)
         {
-            hold(liquidation, instrumentId, signedLots, markTicks, twap, LiquidationCause.NO_POOL_CAPACITY);
-            return false;
+            if (!autoDeleveraging.isEnabled(instrumentId))
+            {
+                // The operator chose to hold instead: the takeover waits for a pool with room.
+                hold(liquidation, instrumentId, signedLots, markTicks, twap, LiquidationCause.NO_POOL_CAPACITY);
+                return false;
+            }
+            final long closed = autoDeleveraging.deleverage(
+                account, instrumentId, signedLots, markTicks, bankruptcyTicks, share, equityBefore, mmBefore);
+            if (closed < lots)
+            {
+                final long left = signedLots > 0 ? lots - closed : closed - lots;
+                hold(liquidation, instrumentId, left, markTicks, twap, LiquidationCause.NO_DELEVERAGING_COUNTERPARTY);
+                return false;
+            }
+            liquidation.heldCause = null;
+            return true;
         }
 
         if (signedLots > 0)
@@ -1379,6 +1405,7 @@ public final class LiquidationEngine implements LiquidationHooks
         {
             sink.openDeficit(deficitAccounts[i], deficitAmounts[i]);
         }
+        autoDeleveraging.writeState(sink);
     }
 
     /**
@@ -1509,6 +1536,17 @@ public final class LiquidationEngine implements LiquidationHooks
         public void openDeficit(final long accountId, final long deficit)
         {
             addDeficit(accountId, deficit);
+        }
+
+        public void autoDeleveraging(
+            final int defaultModeCode, final long runCount, final long fillCount, final long closedLots)
+        {
+            autoDeleveraging.restore(defaultModeCode, runCount, fillCount, closedLots);
+        }
+
+        public void autoDeleveragingInstrument(final int instrumentId, final int modeCode)
+        {
+            autoDeleveraging.restoreInstrument(instrumentId, modeCode);
         }
     }
 

@@ -162,4 +162,76 @@ public interface LiquidationEvents
         long navPerSharePpm)
     {
     }
+
+    // ---- auto-deleveraging (issue 4, part A) ----
+
+    /**
+     * One counterparty's opposite position closed against a failed one that no pool could take. {@code lots} is
+     * signed as the defaulter's position (+ a long closed by selling to the counterparty); positions changed hands
+     * at {@code markTicks}; {@code priceTicks} is the ADL price, the bankruptcy price when the defaulter's equity was
+     * not negative (settled in money: the defaulter paid {@code defaulterPayment}, the counterparty received
+     * {@code counterpartyReceipt}, the rounding remainder went to the fee account) and the mark when it was (no
+     * cash). The counterparty's score, PnL% and effective leverage are those it was ranked by, in ppm; {@code rank}
+     * is its place in the ranking (1 first); {@code lastResort} is true when it was in liquidation itself or had no
+     * positive equity (ranked after every account in good standing, by account id). {@code remainingLots} is what
+     * was left of the failed lots after this fill.
+     */
+    default void onAutoDeleveraged(
+        long eventSequence,
+        long runId,
+        long accountId,
+        long counterpartyAccountId,
+        int instrumentId,
+        long lots,
+        long priceTicks,
+        long markTicks,
+        long bankruptcyTicks,
+        long defaulterPayment,
+        long counterpartyReceipt,
+        long feeAccountRemainder,
+        long scorePpm,
+        long pnlPpm,
+        long leveragePpm,
+        int rank,
+        boolean lastResort,
+        long counterpartyPositionBefore,
+        long counterpartyPositionAfter,
+        long remainingLots)
+    {
+    }
+
+    /**
+     * The end of one ADL run: the failed lots (signed as the defaulter's position), how many were closed and how many
+     * remain (0 unless the counterparties ran out: {@link LiquidationCause#NO_DELEVERAGING_COUNTERPARTY}), against
+     * how many counterparties out of how many ranked candidates, the total the defaulter paid, and its equity and
+     * maintenance margin before and after.
+     */
+    default void onAutoDeleveragingEnded(
+        long eventSequence,
+        long runId,
+        long accountId,
+        int instrumentId,
+        long lots,
+        long closedLots,
+        long remainingLots,
+        int counterparties,
+        int candidates,
+        long priceTicks,
+        long markTicks,
+        long bankruptcyTicks,
+        long defaulterPayment,
+        long equityBefore,
+        long maintenanceMarginBefore,
+        long equityAfter,
+        long maintenanceMarginAfter,
+        LiquidationCause cause)
+    {
+    }
+
+    /**
+     * The operator switched ADL for all instruments ({@code instrumentId} 0) or for one.
+     */
+    default void onAutoDeleveragingModeChanged(long eventSequence, int instrumentId, AutoDeleveragingMode mode)
+    {
+    }
 }

@@ -4,7 +4,8 @@ package dev.backstop.clearing.domain;
  * Receives the liquidation engine's state in canonical order, after the clearing house's own records: header,
  * liquidating accounts by id, auctions by id (each followed by its bids by BLP id), BLPs by id, pools by account id
  * (each followed by its depositors by id and its pending redemptions in due order), price bands by instrument id (each
- * followed by its non-empty buckets by slot), open deficits by account id. Plain values only, so the snapshot writer, the digest and
+ * followed by its non-empty buckets by slot), open deficits by account id, then the auto-deleveraging record and its
+ * instrument settings by instrument id. Plain values only, so the snapshot writer, the digest and
  * the restore path see exactly the same fields. Empty default bodies, like the risk records of
  * {@link ClearingStateSink}; a snapshot writer must override every one (the state digest does).
  */
@@ -88,6 +89,20 @@ public interface LiquidationStateSink
     }
 
     default void openDeficit(long accountId, long deficit)
+    {
+    }
+
+    /**
+     * Auto-deleveraging: the setting for all instruments and the counters (issue 4, part A).
+     */
+    default void autoDeleveraging(int defaultModeCode, long runCount, long fillCount, long closedLots)
+    {
+    }
+
+    /**
+     * One instrument's own ADL setting, by instrument id.
+     */
+    default void autoDeleveragingInstrument(int instrumentId, int modeCode)
     {
     }
 }

@@ -44,9 +44,16 @@ public enum RiskCause
     /**
      * A backstop pool or a liquidity provider took over positions.
      */
-    TAKEOVER(8);
+    TAKEOVER(8),
 
-    private static final RiskCause[] BY_CODE = new RiskCause[16];
+    // Auto-deleveraging (issue 4, part A): codes 30-39.
+
+    /**
+     * Auto-deleveraging closed (part of) the account's position against a failed one.
+     */
+    AUTO_DELEVERAGING(30);
+
+    private static final RiskCause[] BY_CODE = new RiskCause[64];
 
     static
     {

@@ -415,4 +415,23 @@ final class StateDigest implements ClearingStateSink
         putLong(accountId);
         putLong(deficit);
     }
+
+    // ---- auto-deleveraging records (issue 4, part A) ----
+
+    public void autoDeleveraging(
+        final int defaultModeCode, final long runCount, final long fillCount, final long closedLots)
+    {
+        putLong(LIQUIDATION_TAG + 20);
+        putLong(defaultModeCode);
+        putLong(runCount);
+        putLong(fillCount);
+        putLong(closedLots);
+    }
+
+    public void autoDeleveragingInstrument(final int instrumentId, final int modeCode)
+    {
+        putLong(LIQUIDATION_TAG + 21);
+        putLong(instrumentId);
+        putLong(modeCode);
+    }
 }

@@ -3,6 +3,7 @@ package dev.backstop.clearing.metrics;
 import dev.backstop.clearing.domain.Outcome;
 import dev.backstop.sbe.cluster.AccountMarginMethodCommandDecoder;
 import dev.backstop.sbe.cluster.AuctionBidCommandDecoder;
+import dev.backstop.sbe.cluster.AutoDeleveragingCommandDecoder;
 import dev.backstop.sbe.cluster.CancelOrderCommandDecoder;
 import dev.backstop.sbe.cluster.CreatePoolCommandDecoder;
 import dev.backstop.sbe.cluster.DepositCommandDecoder;
@@ -58,25 +59,29 @@ public final class ServiceMetrics
     public static final int OPEN_AUCTIONS = 8;
     public static final int POOLS = 9;
     public static final int APPLIED_LOG_POSITION = 10;
-    private static final int VALUE_COUNT = 11;
+    public static final int ADL_CONTRACTS = 11;
+    private static final int VALUE_COUNT = 12;
 
     /** Index of each domain event count. */
     public static final int LIQUIDATIONS_STARTED = 0;
     public static final int AUCTION_FILLS = 1;
     public static final int POOL_TAKEOVERS = 2;
-    private static final int EVENT_COUNT = 3;
-    private static final String[] EVENT_NAMES = { "liquidations.started", "auction.fills", "pool.takeovers" };
+    public static final int ADL_FILLS = 3;
+    private static final int EVENT_COUNT = 4;
+    private static final String[] EVENT_NAMES =
+        { "liquidations.started", "auction.fills", "pool.takeovers", "adl.fills" };
     private static final String[] EVENT_DESCRIPTIONS =
     {
         "liquidations started since the service started (log replay included)",
         "auction fills since the service started (log replay included)",
-        "pool takeovers since the service started (log replay included)"
+        "pool takeovers since the service started (log replay included)",
+        "auto-deleveraging fills (one per counterparty) since the service started (log replay included)"
     };
 
     private static final String[] VALUE_NAMES =
     {
         "insurance.fund", "open.deficits", "fee.account", "net.deposits", "event.sequence", "trades.cleared",
-        "accounts", "liquidations.open", "auctions.open", "pools", "applied.log.position"
+        "accounts", "liquidations.open", "auctions.open", "pools", "applied.log.position", "adl.contracts"
     };
 
     private static final String[] VALUE_DESCRIPTIONS =
@@ -91,7 +96,8 @@ public final class ServiceMetrics
         "accounts in liquidation",
         "liquidation auctions open",
         "backstop pools",
-        "log position of the last message applied"
+        "log position of the last message applied",
+        "lots closed by auto-deleveraging, from the ledger"
     };
 
     /**
@@ -135,6 +141,7 @@ public final class ServiceMetrics
         name(CreatePoolCommandDecoder.TEMPLATE_ID, "CREATE_POOL");
         name(PoolDepositCommandDecoder.TEMPLATE_ID, "POOL_DEPOSIT");
         name(PoolRedemptionCommandDecoder.TEMPLATE_ID, "POOL_REDEEM");
+        name(AutoDeleveragingCommandDecoder.TEMPLATE_ID, "SET_AUTO_DELEVERAGING");
     }
 
     /**
@@ -184,6 +191,14 @@ public final class ServiceMetrics
     public void poolTakeover()
     {
         increment(events, POOL_TAKEOVERS);
+    }
+
+    /**
+     * Counts an auto-deleveraging fill. Called by the service thread only.
+     */
+    public void autoDeleveraged()
+    {
+        increment(events, ADL_FILLS);
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.backstop.clearing.domain.Outcome;
 import dev.backstop.clearing.metrics.LabelledGauges;
 import dev.backstop.clearing.metrics.ServiceMetrics;
 import dev.backstop.sbe.cluster.AccountStateResultEncoder;
+import dev.backstop.sbe.cluster.AutoDeleveragingCommandDecoder;
 import dev.backstop.sbe.cluster.BooleanType;
 import dev.backstop.sbe.cluster.CommandResultEncoder;
 import dev.backstop.sbe.cluster.DepositCommandDecoder;
@@ -165,6 +166,7 @@ public final class ClearingService implements ClusteredService
     private final PoolRedemptionCommandDecoder poolRedemptionCommand = new PoolRedemptionCommandDecoder();
     private final LiquidationParametersCommandDecoder liquidationParametersCommand =
         new LiquidationParametersCommandDecoder();
+    private final AutoDeleveragingCommandDecoder autoDeleveragingCommand = new AutoDeleveragingCommandDecoder();
     private final long[] bracketCaps = new long[MAX_GROUP_ENTRIES];
     private final int[] bracketInitialPpm = new int[MAX_GROUP_ENTRIES];
     private final int[] bracketMaintenancePpm = new int[MAX_GROUP_ENTRIES];
@@ -672,6 +674,10 @@ public final class ClearingService implements ClusteredService
                     onPoolRedemption(session, buffer, bodyOffset, blockLength, version);
                     break;
 
+                case AutoDeleveragingCommandDecoder.TEMPLATE_ID:
+                    onAutoDeleveraging(session, buffer, bodyOffset, blockLength, version);
+                    break;
+
                 default:
                     refuse(session, 0, 0, templateId, ResultCode.UNKNOWN_TEMPLATE, ReasonText.UNKNOWN_TEMPLATE);
                     break;
@@ -910,7 +916,8 @@ public final class ClearingService implements ClusteredService
             .putStateDigest(digest, 0, digest.length)
             .leadershipTermId(leadershipTermId)
             .insuranceFund(clearingHouse.insuranceFund())
-            .openDeficits(clearingHouse.openDeficits());
+            .openDeficits(clearingHouse.openDeficits())
+            .adlContracts(liquidationEngine.autoDeleveraging().closedLots());
 
         egress.offer(session, replyBuffer, 0, HEADER_LENGTH + ledgerResult.encodedLength());
     }
@@ -1282,6 +1289,23 @@ public final class ClearingService implements ClusteredService
         reply(session, senderId, sequence, LiquidationParametersCommandDecoder.TEMPLATE_ID, outcome);
     }
 
+    private void onAutoDeleveraging(
+        final ClientSession session,
+        final DirectBuffer buffer,
+        final int offset,
+        final int blockLength,
+        final int version)
+    {
+        final AutoDeleveragingCommandDecoder command =
+            autoDeleveragingCommand.wrap(buffer, offset, blockLength, version);
+        final long senderId = command.senderId();
+        final long sequence = command.sequence();
+        // The raw code: an unknown mode is the domain's refusal (INVALID_PARAMETER), consuming the sequence.
+        final Outcome outcome = clearingHouse.setAutoDeleveraging(
+            senderId, sequence, command.instrumentId(), command.modeRaw());
+        reply(session, senderId, sequence, AutoDeleveragingCommandDecoder.TEMPLATE_ID, outcome);
+    }
+
     /**
      * @return true when the repeating group whose header is at {@code groupHeader} lies inside the message, its
      * entries are at least {@code minEntryLength} long and it holds at most {@link #MAX_GROUP_ENTRIES}.
@@ -1400,6 +1424,7 @@ public final class ClearingService implements ClusteredService
         metrics.publish(ServiceMetrics.OPEN_LIQUIDATIONS, liquidationEngine.liquidationCount());
         metrics.publish(ServiceMetrics.OPEN_AUCTIONS, liquidationEngine.auctionCount());
         metrics.publish(ServiceMetrics.POOLS, liquidationEngine.poolCount());
+        metrics.publish(ServiceMetrics.ADL_CONTRACTS, liquidationEngine.autoDeleveraging().closedLots());
         metrics.publish(ServiceMetrics.APPLIED_LOG_POSITION, appliedLogPosition.get());
 
         // One row per pool, in the engine's order; the default fund, coverage ratio and waterfall rungs go here too.
@@ -1536,6 +1561,8 @@ public final class ClearingService implements ClusteredService
                 return PoolDepositCommandDecoder.BLOCK_LENGTH;
             case PoolRedemptionCommandDecoder.TEMPLATE_ID:
                 return PoolRedemptionCommandDecoder.BLOCK_LENGTH;
+            case AutoDeleveragingCommandDecoder.TEMPLATE_ID:
+                return AutoDeleveragingCommandDecoder.BLOCK_LENGTH;
             default:
                 return -1;
         }

@@ -10,6 +10,7 @@ import dev.backstop.clearing.domain.RiskState;
 import dev.backstop.clearing.domain.TickDecision;
 import dev.backstop.sbe.cluster.AccountMarginMethodCommandDecoder;
 import dev.backstop.sbe.cluster.AuctionBidCommandDecoder;
+import dev.backstop.sbe.cluster.AutoDeleveragingCommandDecoder;
 import dev.backstop.sbe.cluster.CancelOrderCommandDecoder;
 import dev.backstop.sbe.cluster.CreatePoolCommandDecoder;
 import dev.backstop.sbe.cluster.InstrumentUnderlyingCommandDecoder;
@@ -104,6 +105,11 @@ final class ClusterEventPublisher implements ClearingEvents
     private final dev.backstop.sbe.events.PoolRedemptionRequestedEncoder poolRedemptionRequested = new dev.backstop.sbe.events.PoolRedemptionRequestedEncoder();
     private final dev.backstop.sbe.events.PoolRedeemedEncoder poolRedeemed = new dev.backstop.sbe.events.PoolRedeemedEncoder();
     // END liquidation encoders
+    // BEGIN adl encoders (generated)
+    private final dev.backstop.sbe.events.AutoDeleveragedEncoder autoDeleveraged = new dev.backstop.sbe.events.AutoDeleveragedEncoder();
+    private final dev.backstop.sbe.events.AutoDeleveragingEndedEncoder autoDeleveragingEnded = new dev.backstop.sbe.events.AutoDeleveragingEndedEncoder();
+    private final dev.backstop.sbe.events.AutoDeleveragingModeChangedEncoder autoDeleveragingModeChanged = new dev.backstop.sbe.events.AutoDeleveragingModeChangedEncoder();
+    // END adl encoders
 
     private long logPosition;
     private long clusterTime;
@@ -199,6 +205,8 @@ final class ClusterEventPublisher implements ClearingEvents
                 return PoolRedemptionCommandDecoder.TEMPLATE_ID;
             case SET_LIQUIDATION_PARAMETERS:
                 return LiquidationParametersCommandDecoder.TEMPLATE_ID;
+            case SET_AUTO_DELEVERAGING:
+                return AutoDeleveragingCommandDecoder.TEMPLATE_ID;
             default:
                 // Commands added with the risk engine have no cluster template in this adapter yet.
                 return 0;
@@ -808,6 +816,115 @@ final class ClusterEventPublisher implements ClearingEvents
     }
 
     // END liquidation events
+    // BEGIN adl events (generated)
+    public void onAutoDeleveraged(
+        final long eventSequence,
+        final long runId,
+        final long accountId,
+        final long counterpartyAccountId,
+        final int instrumentId,
+        final long lots,
+        final long priceTicks,
+        final long markTicks,
+        final long bankruptcyTicks,
+        final long defaulterPayment,
+        final long counterpartyReceipt,
+        final long feeAccountRemainder,
+        final long scorePpm,
+        final long pnlPpm,
+        final long leveragePpm,
+        final int rank,
+        final boolean lastResort,
+        final long counterpartyPositionBefore,
+        final long counterpartyPositionAfter,
+        final long remainingLots)
+    {
+        metrics.autoDeleveraged();
+        autoDeleveraged.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .runId(runId)
+            .accountId(accountId)
+            .counterpartyAccountId(counterpartyAccountId)
+            .instrumentId(instrumentId)
+            .quantityLots(lots)
+            .priceTicks(priceTicks)
+            .markPriceTicks(markTicks)
+            .bankruptcyPriceTicks(bankruptcyTicks)
+            .defaulterPayment(defaulterPayment)
+            .counterpartyReceipt(counterpartyReceipt)
+            .feeAccountRemainder(feeAccountRemainder)
+            .scorePpm(scorePpm)
+            .pnlPpm(pnlPpm)
+            .leveragePpm(leveragePpm)
+            .rank(rank)
+            .lastResort(lastResort ? dev.backstop.sbe.events.BooleanType.TRUE : dev.backstop.sbe.events.BooleanType.FALSE)
+            .counterpartyPositionBeforeLots(counterpartyPositionBefore)
+            .counterpartyPositionAfterLots(counterpartyPositionAfter)
+            .remainingLots(remainingLots);
+        publish(autoDeleveraged.encodedLength());
+    }
+
+    public void onAutoDeleveragingEnded(
+        final long eventSequence,
+        final long runId,
+        final long accountId,
+        final int instrumentId,
+        final long lots,
+        final long closedLots,
+        final long remainingLots,
+        final int counterparties,
+        final int candidates,
+        final long priceTicks,
+        final long markTicks,
+        final long bankruptcyTicks,
+        final long defaulterPayment,
+        final long equityBefore,
+        final long maintenanceMarginBefore,
+        final long equityAfter,
+        final long maintenanceMarginAfter,
+        final dev.backstop.clearing.domain.LiquidationCause cause)
+    {
+        autoDeleveragingEnded.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .runId(runId)
+            .accountId(accountId)
+            .instrumentId(instrumentId)
+            .quantityLots(lots)
+            .closedLots(closedLots)
+            .remainingLots(remainingLots)
+            .counterparties(counterparties)
+            .candidates(candidates)
+            .priceTicks(priceTicks)
+            .markPriceTicks(markTicks)
+            .bankruptcyPriceTicks(bankruptcyTicks)
+            .defaulterPayment(defaulterPayment)
+            .equityBefore(equityBefore)
+            .maintenanceMarginBefore(maintenanceMarginBefore)
+            .equityAfter(equityAfter)
+            .maintenanceMarginAfter(maintenanceMarginAfter)
+            .cause(dev.backstop.sbe.events.LiquidationCause.get((short)cause.code()));
+        publish(autoDeleveragingEnded.encodedLength());
+    }
+
+    public void onAutoDeleveragingModeChanged(
+        final long eventSequence,
+        final int instrumentId,
+        final dev.backstop.clearing.domain.AutoDeleveragingMode mode)
+    {
+        autoDeleveragingModeChanged.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .instrumentId(instrumentId)
+            .mode(dev.backstop.sbe.events.AutoDeleveragingMode.get((short)mode.code()));
+        publish(autoDeleveragingModeChanged.encodedLength());
+    }
+
+    // END adl events
     private void publish(final int messageLength)
     {
         eventsPublished++;

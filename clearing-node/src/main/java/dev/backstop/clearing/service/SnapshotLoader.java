@@ -101,6 +101,10 @@ final class SnapshotLoader implements FragmentHandler
     private final dev.backstop.sbe.snapshot.PriceBandBucketRecordDecoder priceBandBucketRecord = new dev.backstop.sbe.snapshot.PriceBandBucketRecordDecoder();
     private final dev.backstop.sbe.snapshot.OpenDeficitRecordDecoder openDeficitRecord = new dev.backstop.sbe.snapshot.OpenDeficitRecordDecoder();
     // END liquidation decoders
+    // BEGIN adl decoders (generated)
+    private final dev.backstop.sbe.snapshot.AutoDeleveragingRecordDecoder autoDeleveragingRecord = new dev.backstop.sbe.snapshot.AutoDeleveragingRecordDecoder();
+    private final dev.backstop.sbe.snapshot.AutoDeleveragingInstrumentRecordDecoder autoDeleveragingInstrumentRecord = new dev.backstop.sbe.snapshot.AutoDeleveragingInstrumentRecordDecoder();
+    // END adl decoders
     private LiquidationStateSink liquidationRestorer;
     private final byte[] expectedDigest = new byte[32];
     private final byte[] actualDigest = new byte[32];
@@ -403,6 +407,26 @@ final class SnapshotLoader implements FragmentHandler
             }
 
             // END liquidation records
+            // BEGIN adl records (generated)
+            case dev.backstop.sbe.snapshot.AutoDeleveragingRecordDecoder.TEMPLATE_ID:
+            {
+                checkBlockLength(blockLength, dev.backstop.sbe.snapshot.AutoDeleveragingRecordDecoder.BLOCK_LENGTH);
+                final dev.backstop.sbe.snapshot.AutoDeleveragingRecordDecoder d = autoDeleveragingRecord.wrap(buffer, bodyOffset, blockLength, version);
+                recordCount++;
+                liquidationRestorer().autoDeleveraging(d.defaultModeCode(), d.runCount(), d.fillCount(), d.closedLots());
+                break;
+            }
+
+            case dev.backstop.sbe.snapshot.AutoDeleveragingInstrumentRecordDecoder.TEMPLATE_ID:
+            {
+                checkBlockLength(blockLength, dev.backstop.sbe.snapshot.AutoDeleveragingInstrumentRecordDecoder.BLOCK_LENGTH);
+                final dev.backstop.sbe.snapshot.AutoDeleveragingInstrumentRecordDecoder d = autoDeleveragingInstrumentRecord.wrap(buffer, bodyOffset, blockLength, version);
+                recordCount++;
+                liquidationRestorer().autoDeleveragingInstrument(d.instrumentId(), d.modeCode());
+                break;
+            }
+
+            // END adl records
             case SnapshotEndDecoder.TEMPLATE_ID:
                 onSnapshotEnd(buffer, bodyOffset, blockLength, version);
                 break;

@@ -104,6 +104,10 @@ final class SnapshotWriter implements ClearingStateSink
     private final dev.backstop.sbe.snapshot.PriceBandBucketRecordEncoder priceBandBucketRecord = new dev.backstop.sbe.snapshot.PriceBandBucketRecordEncoder();
     private final dev.backstop.sbe.snapshot.OpenDeficitRecordEncoder openDeficitRecord = new dev.backstop.sbe.snapshot.OpenDeficitRecordEncoder();
     // END liquidation encoders
+    // BEGIN adl encoders (generated)
+    private final dev.backstop.sbe.snapshot.AutoDeleveragingRecordEncoder autoDeleveragingRecord = new dev.backstop.sbe.snapshot.AutoDeleveragingRecordEncoder();
+    private final dev.backstop.sbe.snapshot.AutoDeleveragingInstrumentRecordEncoder autoDeleveragingInstrumentRecord = new dev.backstop.sbe.snapshot.AutoDeleveragingInstrumentRecordEncoder();
+    // END adl encoders
     private RecordOutput output;
     private long recordCount;
     private boolean begun;
@@ -653,6 +657,32 @@ final class SnapshotWriter implements ClearingStateSink
     }
 
     // END liquidation records
+    // BEGIN adl records (generated)
+    public void autoDeleveraging(
+        final int defaultModeCode,
+        final long runCount,
+        final long fillCount,
+        final long closedLots)
+    {
+        autoDeleveragingRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .defaultModeCode(defaultModeCode)
+            .runCount(runCount)
+            .fillCount(fillCount)
+            .closedLots(closedLots);
+        emitRecord(autoDeleveragingRecord.encodedLength());
+    }
+
+    public void autoDeleveragingInstrument(
+        final int instrumentId,
+        final int modeCode)
+    {
+        autoDeleveragingInstrumentRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .instrumentId(instrumentId)
+            .modeCode(modeCode);
+        emitRecord(autoDeleveragingInstrumentRecord.encodedLength());
+    }
+
+    // END adl records
     private void emitRecord(final int messageLength)
     {
         if (!begun)

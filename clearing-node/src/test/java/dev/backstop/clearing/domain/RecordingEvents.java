@@ -358,6 +358,25 @@ final class RecordingEvents implements ClearingEvents
     {
     }
 
+    record AutoDeleveraged(long sequence, long runId, long accountId, long counterpartyAccountId, int instrumentId,
+        long lots, long priceTicks, long markTicks, long bankruptcyTicks, long defaulterPayment,
+        long counterpartyReceipt, long feeAccountRemainder, long scorePpm, long pnlPpm, long leveragePpm, int rank,
+        boolean lastResort, long counterpartyPositionBefore, long counterpartyPositionAfter, long remainingLots)
+        implements Event
+    {
+    }
+
+    record AutoDeleveragingEnded(long sequence, long runId, long accountId, int instrumentId, long lots,
+        long closedLots, long remainingLots, int counterparties, int candidates, long priceTicks, long markTicks,
+        long bankruptcyTicks, long defaulterPayment, long equityBefore, long maintenanceMarginBefore,
+        long equityAfter, long maintenanceMarginAfter, LiquidationCause cause) implements Event
+    {
+    }
+
+    record AutoDeleveragingModeChanged(long sequence, int instrumentId, AutoDeleveragingMode mode) implements Event
+    {
+    }
+
     <T extends Event> List<T> ofType(final Class<T> type)
     {
         final List<T> matching = new ArrayList<>();
@@ -484,6 +503,39 @@ final class RecordingEvents implements ClearingEvents
     {
         add(new PoolRedeemed(
             eventSequence, poolAccountId, depositorAccountId, amount, sharesBurned, totalShares, navPerSharePpm));
+    }
+
+    public void onAutoDeleveraged(
+        final long eventSequence, final long runId, final long accountId, final long counterpartyAccountId,
+        final int instrumentId, final long lots, final long priceTicks, final long markTicks,
+        final long bankruptcyTicks, final long defaulterPayment, final long counterpartyReceipt,
+        final long feeAccountRemainder, final long scorePpm, final long pnlPpm, final long leveragePpm,
+        final int rank, final boolean lastResort, final long counterpartyPositionBefore,
+        final long counterpartyPositionAfter, final long remainingLots)
+    {
+        add(new AutoDeleveraged(
+            eventSequence, runId, accountId, counterpartyAccountId, instrumentId, lots, priceTicks, markTicks,
+            bankruptcyTicks, defaulterPayment, counterpartyReceipt, feeAccountRemainder, scorePpm, pnlPpm,
+            leveragePpm, rank, lastResort, counterpartyPositionBefore, counterpartyPositionAfter, remainingLots));
+    }
+
+    public void onAutoDeleveragingEnded(
+        final long eventSequence, final long runId, final long accountId, final int instrumentId, final long lots,
+        final long closedLots, final long remainingLots, final int counterparties, final int candidates,
+        final long priceTicks, final long markTicks, final long bankruptcyTicks, final long defaulterPayment,
+        final long equityBefore, final long maintenanceMarginBefore, final long equityAfter,
+        final long maintenanceMarginAfter, final LiquidationCause cause)
+    {
+        add(new AutoDeleveragingEnded(
+            eventSequence, runId, accountId, instrumentId, lots, closedLots, remainingLots, counterparties,
+            candidates, priceTicks, markTicks, bankruptcyTicks, defaulterPayment, equityBefore,
+            maintenanceMarginBefore, equityAfter, maintenanceMarginAfter, cause));
+    }
+
+    public void onAutoDeleveragingModeChanged(
+        final long eventSequence, final int instrumentId, final AutoDeleveragingMode mode)
+    {
+        add(new AutoDeleveragingModeChanged(eventSequence, instrumentId, mode));
     }
 
     // ---- end of liquidation events ----

@@ -283,4 +283,15 @@ final class SnapshotLoader implements ClearingStateSink
     {
         engine().openDeficit(accountId, deficit);
     }
+
+    public void autoDeleveraging(
+        final int defaultModeCode, final long runCount, final long fillCount, final long closedLots)
+    {
+        engine().autoDeleveraging(defaultModeCode, runCount, fillCount, closedLots);
+    }
+
+    public void autoDeleveragingInstrument(final int instrumentId, final int modeCode)
+    {
+        engine().autoDeleveragingInstrument(instrumentId, modeCode);
+    }
 }

@@ -154,6 +154,11 @@ class ClearingClusterTest
                 client.awaitAllAcknowledged(AWAIT);
                 assertEquals(sequences.get(EXCHANGE), client.querySenderSequence(77, EXCHANGE, AWAIT));
 
+                assertEquals(expectedTrades, cluster.awaitConvergence(AWAIT).get(0).tradesCleared());
+                assertMetrics(cluster, metricsPortBase, client);
+                deleverageAnAccountNoPoolCanTake(client);
+
+                // Every member applied the ADL (a timer in the log) to the same state.
                 beforeSnapshot = cluster.awaitConvergence(AWAIT).get(0);
                 assertEquals(expectedTrades, beforeSnapshot.tradesCleared());
                 for (int i = 0; i < cluster.memberCount(); i++)
@@ -164,7 +169,6 @@ class ClearingClusterTest
                     assertTrue(state.contains("\"logPosition\":" + beforeSnapshot.logPosition() + ","), state);
                     assertTrue(state.contains("\"digest\":\"" + beforeSnapshot.digestHex() + "\""), state);
                 }
-                assertMetrics(cluster, metricsPortBase);
                 cluster.takeSnapshot(AWAIT);
                 final int leader = cluster.awaitLeader(AWAIT);
                 assertTrue(MetricsScrape.of(metricsPortBase + leader).value("backstop_node_cluster_snapshots") >= 1,
@@ -199,10 +203,15 @@ class ClearingClusterTest
 
     /**
      * Every member serves its Aeron counters and the service's published values: exactly one leader, a commit
-     * position, and each member counted every trade as applied and accepted.
+     * position, and each member counted every trade as applied and accepted: once, plus once more for each resend
+     * the client made after a stall (on a loaded machine), which every member answers with the original result.
      */
-    private void assertMetrics(final InProcessCluster cluster, final int metricsPortBase)
+    private void assertMetrics(
+        final InProcessCluster cluster, final int metricsPortBase, final ClusterTestClient client)
     {
+        final long replayedTrades = client.replayedResults().stream()
+            .filter((result) -> dev.backstop.sbe.cluster.TradeCommandEncoder.TEMPLATE_ID == result.templateId())
+            .count();
         int leaders = 0;
         for (int i = 0; i < cluster.memberCount(); i++)
         {
@@ -221,7 +230,7 @@ class ClearingClusterTest
             assertEquals(0, scrape.value("backstop_node_cluster_service_errors", node));
             assertTrue(scrape.value("backstop_node_aeron_driver_errors", node) >= 0, "driver errors counter");
             assertTrue(scrape.value("backstop_node_aeron_driver_back_pressure", node) >= 0, "back pressure");
-            assertEquals(expectedTrades, (long)scrape.value(
+            assertEquals(expectedTrades + replayedTrades, (long)scrape.value(
                 "backstop_node_commands_total", node, "type=\"TRADE\"", "outcome=\"ACCEPTED\""));
             assertEquals(0, scrape.value(
                 "backstop_node_commands_total", node, "type=\"TRADE\"", "outcome=\"DUPLICATE_TRADE\""));
@@ -235,6 +244,49 @@ class ClearingClusterTest
             assertEquals(0, scrape.value("backstop_node_open_deficits", node));
         }
         assertEquals(1, leaders, "exactly one leader across the members");
+    }
+
+    /**
+     * Account 15 buys 100 lots at 51_234 from account 16 with 60 USD; the mark falls to 45_000 and leaves it
+     * bankrupt. There is no pool: the next liquidation round auto-deleverages the 100 lots, against 16 first (by far
+     * the most leveraged short), at the mark.
+     */
+    private void deleverageAnAccountNoPoolCanTake(final ClusterTestClient client)
+    {
+        client.openAccount(OPERATOR, next(OPERATOR), 15, 515);
+        client.openAccount(OPERATOR, next(OPERATOR), 16, 516);
+        deposit(client, 15, 60_000_000L);
+        deposit(client, 16, 10_000_000_000L);
+        client.trade(EXCHANGE, next(EXCHANGE), nextVenueTradeId++, INSTRUMENT, 15, 16, 51_234, 100);
+        expectedTrades++;
+        expectedPositions.computeIfAbsent(15L, (k) -> new HashMap<>()).merge(INSTRUMENT, 100L, Long::sum);
+        expectedPositions.computeIfAbsent(16L, (k) -> new HashMap<>()).merge(INSTRUMENT, -100L, Long::sum);
+        client.priceTick(ORACLE, next(ORACLE), INSTRUMENT, 1, 45_000);
+        client.awaitAllAcknowledged(AWAIT);
+
+        final long deadlineNs = System.nanoTime() + AWAIT.toNanos();
+        ClusterTestClient.Ledger ledger;
+        do
+        {
+            client.idleFor(Duration.ofMillis(100));
+            final long sequence = next(OPERATOR);
+            client.queryLedger(OPERATOR, sequence);
+            client.awaitAllAcknowledged(AWAIT);
+            ledger = client.ledger(OPERATOR, sequence);
+        }
+        while (ledger.adlContracts() < 100 && System.nanoTime() - deadlineNs < 0);
+
+        assertEquals(100, ledger.adlContracts(), "the 100 lots were deleveraged");
+        assertEquals(ledger.netDeposits(),
+            ledger.totalCash() + ledger.totalUnrealisedPnl() + ledger.feeAccount() + ledger.insuranceFund(),
+            "money is conserved");
+        assertTrue(client.eventCount(dev.backstop.sbe.events.AutoDeleveragedDecoder.TEMPLATE_ID) >= 1);
+        assertEquals(1, client.eventCount(dev.backstop.sbe.events.AutoDeleveragingEndedDecoder.TEMPLATE_ID));
+        final long accountSequence = next(OPERATOR);
+        client.queryAccount(OPERATOR, accountSequence, 15);
+        client.awaitAllAcknowledged(AWAIT);
+        assertTrue(client.accountState(OPERATOR, accountSequence).quantities().isEmpty(), "account 15 is flat");
+        expectedPositions.remove(15L);
     }
 
     private void setUpBook(final ClusterTestClient client)

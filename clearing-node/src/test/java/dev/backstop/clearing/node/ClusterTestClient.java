@@ -77,7 +77,7 @@ final class ClusterTestClient implements AutoCloseable
     }
 
     record Ledger(long netDeposits, long totalCash, long totalUnrealisedPnl, long feeAccount, long accountCount,
-        long tradesCleared, long eventSequence, long leadershipTermId)
+        long tradesCleared, long eventSequence, long leadershipTermId, long insuranceFund, long adlContracts)
     {
     }
 
@@ -98,6 +98,7 @@ final class ClusterTestClient implements AutoCloseable
     private final Map<Long, Long> senderSequences = new HashMap<>();
     private final List<Result> replayedResults = new ArrayList<>();
     private final List<String> eventOrderViolations = new ArrayList<>();
+    private final Map<Integer, Long> eventCounts = new HashMap<>();
 
     private AeronCluster cluster;
     private long order;
@@ -142,6 +143,14 @@ final class ClusterTestClient implements AutoCloseable
     long eventsReceived()
     {
         return eventsReceived;
+    }
+
+    /**
+     * @return events of that event-stream template received on this connection.
+     */
+    long eventCount(final int templateId)
+    {
+        return eventCounts.getOrDefault(templateId, 0L);
     }
 
     List<String> eventOrderViolations()
@@ -532,6 +541,7 @@ final class ClusterTestClient implements AutoCloseable
             final int templateId = headerDecoder.templateId();
             if (dev.backstop.sbe.events.MessageHeaderDecoder.SCHEMA_ID == schemaId)
             {
+                eventCounts.merge(templateId, 1L, Long::sum);
                 onEvent(buffer, offset);
                 return;
             }
@@ -591,7 +601,9 @@ final class ClusterTestClient implements AutoCloseable
                         ledgerResult.accountCount(),
                         ledgerResult.tradesCleared(),
                         ledgerResult.eventSequence(),
-                        ledgerResult.leadershipTermId()));
+                        ledgerResult.leadershipTermId(),
+                        ledgerResult.insuranceFund(),
+                        ledgerResult.adlContracts()));
                     acknowledge(senderId, sequence, new Result(
                         senderId, sequence, QueryLedgerCommandEncoder.TEMPLATE_ID, ResultCode.ACCEPTED, false, ""));
                     break;

@@ -1,6 +1,11 @@
 package dev.backstop.clearing.service;
 
 import dev.backstop.sbe.cluster.AccountStateResultDecoder;
+import dev.backstop.sbe.cluster.AutoDeleveragingCommandEncoder;
+import dev.backstop.sbe.cluster.AutoDeleveragingMode;
+import dev.backstop.sbe.events.AutoDeleveragedDecoder;
+import dev.backstop.sbe.events.AutoDeleveragingEndedDecoder;
+import dev.backstop.sbe.events.AutoDeleveragingModeChangedDecoder;
 import dev.backstop.sbe.cluster.BooleanType;
 import dev.backstop.sbe.cluster.CommandResultDecoder;
 import dev.backstop.sbe.cluster.CommandResultEncoder;
@@ -719,12 +724,100 @@ class ClearingServiceTest
     }
 
     @Test
+    void deleveragesWhatNoPoolCanTakeOnceTheOperatorAllowsItAndCountsItOnTheLedger()
+    {
+        setUpAccounts();
+        cluster.time = 1_000_000;
+        send(priceTick(EXCHANGE, 1, 50_000));
+        send(openAccount(OPERATOR, 4, 13));
+        send(deposit(MEMBER, 3, 13, 150_000));
+        send(trade(2, 700, 13, 12, 50_000, 20));
+
+        send(autoDeleveraging(OPERATOR, 5, 0, AutoDeleveragingMode.FOLLOW_DEFAULT));
+        assertResult(lastResult(gateway), OPERATOR, 5, ResultCode.INVALID_PARAMETER, false,
+            AutoDeleveragingCommandEncoder.TEMPLATE_ID);
+        final int length = autoDeleveraging(OPERATOR, 6, INSTRUMENT, AutoDeleveragingMode.ON);
+        buffer.putByte(MessageHeaderEncoder.ENCODED_LENGTH + AutoDeleveragingCommandEncoder.modeEncodingOffset(),
+            (byte)9);
+        send(length);
+        assertResult(lastResult(gateway), OPERATOR, 6, ResultCode.INVALID_PARAMETER, false,
+            AutoDeleveragingCommandEncoder.TEMPLATE_ID);
+        send(autoDeleveraging(OPERATOR, 7, INSTRUMENT, AutoDeleveragingMode.OFF));
+        assertResult(lastResult(gateway), OPERATOR, 7, ResultCode.ACCEPTED, false,
+            AutoDeleveragingCommandEncoder.TEMPLATE_ID);
+        assertParametersChanged(AutoDeleveragingCommandEncoder.TEMPLATE_ID, INSTRUMENT, 0);
+        final DirectBuffer changedMessage = lastEvent(AutoDeleveragingModeChangedDecoder.TEMPLATE_ID);
+        final AutoDeleveragingModeChangedDecoder changed = new AutoDeleveragingModeChangedDecoder().wrap(
+            changedMessage, MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(), headerDecoder.version());
+        assertEquals(INSTRUMENT, changed.instrumentId());
+        assertEquals(dev.backstop.sbe.events.AutoDeleveragingMode.OFF, changed.mode());
+
+        // No pool and ADL off: the whole account's takeover is held round after round.
+        cluster.time = 1_000_050;
+        send(priceTick(EXCHANGE, 3, 43_000));
+        assertTrue(service.liquidationEngine().isLiquidating(13));
+        for (int i = 0; i < 5; i++)
+        {
+            fireTimer(cluster.timers.get(ClearingService.ONE_TIMER_ID));
+        }
+        final DirectBuffer heldMessage = lastEvent(dev.backstop.sbe.events.TakeoverHeldDecoder.TEMPLATE_ID);
+        final dev.backstop.sbe.events.TakeoverHeldDecoder held = new dev.backstop.sbe.events.TakeoverHeldDecoder()
+            .wrap(heldMessage, MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(), headerDecoder.version());
+        assertEquals(dev.backstop.sbe.events.LiquidationCause.NO_POOL_CAPACITY, held.cause());
+        assertTrue(service.liquidationEngine().isLiquidating(13));
+
+        // Back to the default (on): the next round closes the 20 lots against account 12 and the liquidation ends.
+        send(autoDeleveraging(OPERATOR, 8, INSTRUMENT, AutoDeleveragingMode.FOLLOW_DEFAULT));
+        assertResult(lastResult(gateway), OPERATOR, 8, ResultCode.ACCEPTED, false,
+            AutoDeleveragingCommandEncoder.TEMPLATE_ID);
+        for (int i = 0; i < 100 && !cluster.timers.isEmpty(); i++)
+        {
+            fireTimer(cluster.timers.get(ClearingService.ONE_TIMER_ID));
+        }
+        assertTrue(cluster.timers.isEmpty(), "no timer once the liquidation is over");
+        assertFalse(service.liquidationEngine().isLiquidating(13));
+
+        final DirectBuffer fillMessage = lastEvent(AutoDeleveragedDecoder.TEMPLATE_ID);
+        final AutoDeleveragedDecoder fill = new AutoDeleveragedDecoder().wrap(
+            fillMessage, MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(), headerDecoder.version());
+        assertEquals(13, fill.accountId());
+        assertEquals(12, fill.counterpartyAccountId());
+        assertEquals(INSTRUMENT, fill.instrumentId());
+        assertEquals(20, fill.quantityLots());
+        assertEquals(43_000, fill.markPriceTicks());
+        assertEquals(1, fill.rank());
+        assertEquals(dev.backstop.sbe.events.BooleanType.FALSE, fill.lastResort());
+        assertEquals(-20, fill.counterpartyPositionBeforeLots());
+        assertEquals(0, fill.counterpartyPositionAfterLots());
+        assertEquals(0, fill.remainingLots());
+        assertEquals(fill.defaulterPayment(), fill.counterpartyReceipt() + fill.feeAccountRemainder());
+        assertTrue(fill.clusterTime() > 1_000_050);
+        final DirectBuffer endedMessage = lastEvent(AutoDeleveragingEndedDecoder.TEMPLATE_ID);
+        final AutoDeleveragingEndedDecoder ended = new AutoDeleveragingEndedDecoder().wrap(
+            endedMessage, MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(), headerDecoder.version());
+        assertEquals(20, ended.closedLots());
+        assertEquals(0, ended.remainingLots());
+        assertEquals(1, ended.counterparties());
+        assertEquals(dev.backstop.sbe.events.LiquidationCause.AUTO_DELEVERAGED, ended.cause());
+        assertEquals(fill.runId(), ended.runId());
+
+        send(queryLedger(OPERATOR, 9));
+        final DirectBuffer ledgerMessage = last(gateway, 102, LedgerResultDecoder.TEMPLATE_ID);
+        headerDecoder.wrap(ledgerMessage, 0);
+        final LedgerResultDecoder ledger = new LedgerResultDecoder().wrap(
+            ledgerMessage, MessageHeaderDecoder.ENCODED_LENGTH, headerDecoder.blockLength(), headerDecoder.version());
+        assertEquals(20, ledger.adlContracts());
+        assertEquals(0, service.clearingHouse().conservationError());
+        assertEquals(0, service.commandsFailed());
+    }
+
+    @Test
     void noInputCrashesTheServiceAndEveryMessageGetsExactlyOneReply()
     {
         setUpAccounts();
         final Random random = new Random(20_251_121L);
         final int[] templates = { 10, 11, 12, 13, 14, 15, 16, 17, 18, 30, 40, 41, 42, 43, 44, 45, 46, 50, 51, 52, 53,
-            54, 55, 56, 57, 99 };
+            54, 55, 56, 57, 70, 99 };
         final UnsafeBuffer fuzz = new UnsafeBuffer(new byte[256]);
 
         for (int i = 0; i < 5_000; i++)
@@ -1065,6 +1158,18 @@ class ClearingServiceTest
             .side(side)
             .priceTicks(priceTicks)
             .quantityLots(lots)
+            .encodedLength();
+    }
+
+    private int autoDeleveraging(
+        final long senderId, final long sequence, final int instrumentId, final AutoDeleveragingMode mode)
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + new AutoDeleveragingCommandEncoder()
+            .wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .senderId(senderId)
+            .sequence(sequence)
+            .instrumentId(instrumentId)
+            .mode(mode)
             .encodedLength();
     }
 

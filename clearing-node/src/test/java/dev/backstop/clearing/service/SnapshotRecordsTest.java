@@ -148,6 +148,9 @@ class SnapshotRecordsTest
         house.advanceTime(1_000_050);
         accepted(house.applyPriceTick(EXCHANGE, ++ex, 3, 1, 43_000, 1_000_050));
         assertTrue(house.liquidationEngine().isLiquidating(13), "account 13 fell below maintenance margin");
+        // Auto-deleveraging off for all instruments but on for SOL-PERP.
+        accepted(house.setAutoDeleveraging(OPERATOR, ++op, 0, 2));
+        accepted(house.setAutoDeleveraging(OPERATOR, ++op, 3, 1));
 
         final List<byte[]> records = write(house);
         final ClearingHouse restored = new ClearingHouse(new IgnoredEvents());
@@ -171,6 +174,12 @@ class SnapshotRecordsTest
         assertEquals(1, count(records, dev.backstop.sbe.snapshot.ScenarioGridRecordDecoder.TEMPLATE_ID));
         assertEquals(2, count(records, dev.backstop.sbe.snapshot.OrderRecordDecoder.TEMPLATE_ID));
         assertEquals(3, count(records, dev.backstop.sbe.snapshot.OracleRecordDecoder.TEMPLATE_ID), "one per instrument");
+        assertEquals(1, count(records, dev.backstop.sbe.snapshot.AutoDeleveragingRecordDecoder.TEMPLATE_ID));
+        assertEquals(1, count(records, dev.backstop.sbe.snapshot.AutoDeleveragingInstrumentRecordDecoder.TEMPLATE_ID));
+        assertEquals(dev.backstop.clearing.domain.AutoDeleveragingMode.OFF,
+            restored.liquidationEngine().autoDeleveraging().defaultMode());
+        assertTrue(restored.liquidationEngine().autoDeleveraging().isEnabled(3));
+        assertTrue(!restored.liquidationEngine().autoDeleveraging().isEnabled(1));
 
         // Both run every deadline for the next few seconds (liquidation rounds, auction steps, the cut's release)
         // to the same state.

@@ -1,5 +1,6 @@
 package dev.backstop.clearing.service;
 
+import dev.backstop.clearing.domain.AutoDeleveragingMode;
 import dev.backstop.clearing.domain.CommandType;
 import dev.backstop.clearing.domain.LiquidationCause;
 import dev.backstop.clearing.domain.MarginMethod;
@@ -64,6 +65,12 @@ final class WireCodesTest
         for (final MarkBasis basis : MarkBasis.values())
         {
             assertEquals(basis.name(), dev.backstop.sbe.cluster.MarkBasis.get((short)basis.code()).name());
+        }
+        for (final AutoDeleveragingMode mode : AutoDeleveragingMode.values())
+        {
+            assertEquals(mode.name(), dev.backstop.sbe.cluster.AutoDeleveragingMode.get((short)mode.code()).name());
+            assertEquals(mode.name(), dev.backstop.sbe.exchange.AutoDeleveragingMode.get((short)mode.code()).name());
+            assertEquals(mode.name(), dev.backstop.sbe.events.AutoDeleveragingMode.get((short)mode.code()).name());
         }
     }
 

@@ -66,6 +66,11 @@ public final class EventJson
     private final dev.backstop.sbe.events.PoolRedemptionRequestedDecoder poolRedemptionRequested = new dev.backstop.sbe.events.PoolRedemptionRequestedDecoder();
     private final dev.backstop.sbe.events.PoolRedeemedDecoder poolRedeemed = new dev.backstop.sbe.events.PoolRedeemedDecoder();
     // END liquidation decoders
+    // BEGIN adl decoders (generated)
+    private final dev.backstop.sbe.events.AutoDeleveragedDecoder autoDeleveraged = new dev.backstop.sbe.events.AutoDeleveragedDecoder();
+    private final dev.backstop.sbe.events.AutoDeleveragingEndedDecoder autoDeleveragingEnded = new dev.backstop.sbe.events.AutoDeleveragingEndedDecoder();
+    private final dev.backstop.sbe.events.AutoDeleveragingModeChangedDecoder autoDeleveragingModeChanged = new dev.backstop.sbe.events.AutoDeleveragingModeChangedDecoder();
+    // END adl decoders
     private final StringBuilder builder = new StringBuilder(256);
 
     /**
@@ -618,6 +623,79 @@ public final class EventJson
 
                 // END liquidation events
 
+                // BEGIN adl events (generated)
+                case dev.backstop.sbe.events.AutoDeleveragedDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < dev.backstop.sbe.events.AutoDeleveragedDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final dev.backstop.sbe.events.AutoDeleveragedDecoder d = autoDeleveraged.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "AutoDeleveraged", d.logPosition(), d.clusterTime());
+                    field(out, "runId", d.runId());
+                    field(out, "accountId", d.accountId());
+                    field(out, "counterpartyAccountId", d.counterpartyAccountId());
+                    field(out, "instrumentId", d.instrumentId());
+                    field(out, "quantityLots", d.quantityLots());
+                    field(out, "priceTicks", d.priceTicks());
+                    field(out, "markPriceTicks", d.markPriceTicks());
+                    field(out, "bankruptcyPriceTicks", d.bankruptcyPriceTicks());
+                    field(out, "defaulterPaymentMicros", d.defaulterPayment());
+                    field(out, "counterpartyReceiptMicros", d.counterpartyReceipt());
+                    field(out, "feeAccountRemainderMicros", d.feeAccountRemainder());
+                    field(out, "scorePpm", d.scorePpm());
+                    field(out, "pnlPpm", d.pnlPpm());
+                    field(out, "leveragePpm", d.leveragePpm());
+                    field(out, "rank", d.rank());
+                    field(out, "lastResort", dev.backstop.sbe.events.BooleanType.TRUE == d.lastResort());
+                    field(out, "counterpartyPositionBeforeLots", d.counterpartyPositionBeforeLots());
+                    field(out, "counterpartyPositionAfterLots", d.counterpartyPositionAfterLots());
+                    field(out, "remainingLots", d.remainingLots());
+                    break;
+                }
+
+                case dev.backstop.sbe.events.AutoDeleveragingEndedDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < dev.backstop.sbe.events.AutoDeleveragingEndedDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final dev.backstop.sbe.events.AutoDeleveragingEndedDecoder d = autoDeleveragingEnded.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "AutoDeleveragingEnded", d.logPosition(), d.clusterTime());
+                    field(out, "runId", d.runId());
+                    field(out, "accountId", d.accountId());
+                    field(out, "instrumentId", d.instrumentId());
+                    field(out, "quantityLots", d.quantityLots());
+                    field(out, "closedLots", d.closedLots());
+                    field(out, "remainingLots", d.remainingLots());
+                    field(out, "counterparties", d.counterparties());
+                    field(out, "candidates", d.candidates());
+                    field(out, "priceTicks", d.priceTicks());
+                    field(out, "markPriceTicks", d.markPriceTicks());
+                    field(out, "bankruptcyPriceTicks", d.bankruptcyPriceTicks());
+                    field(out, "defaulterPaymentMicros", d.defaulterPayment());
+                    field(out, "equityBeforeMicros", d.equityBefore());
+                    field(out, "maintenanceMarginBeforeMicros", d.maintenanceMarginBefore());
+                    field(out, "equityAfterMicros", d.equityAfter());
+                    field(out, "maintenanceMarginAfterMicros", d.maintenanceMarginAfter());
+                    field(out, "cause", d.cause().name());
+                    break;
+                }
+
+                case dev.backstop.sbe.events.AutoDeleveragingModeChangedDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < dev.backstop.sbe.events.AutoDeleveragingModeChangedDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final dev.backstop.sbe.events.AutoDeleveragingModeChangedDecoder d = autoDeleveragingModeChanged.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "AutoDeleveragingModeChanged", d.logPosition(), d.clusterTime());
+                    field(out, "instrumentId", d.instrumentId());
+                    field(out, "mode", d.mode().name());
+                    break;
+                }
+
+                // END adl events
                 default:
                     return unknown(out, MessageHeaderDecoder.SCHEMA_ID, templateId, length);
             }
@@ -660,6 +738,7 @@ public final class EventJson
             case 55: return "SetUnderlyingScenarios";
             case 56: return "SetInstrumentUnderlying";
             case 57: return "SetLiquidationParameters";
+            case 70: return "SetAutoDeleveraging";
             default: return "Unknown";
         }
     }
@@ -674,6 +753,11 @@ public final class EventJson
     }
 
     private static void field(final StringBuilder out, final String name, final long value)
+    {
+        out.append(",\"").append(name).append("\":").append(value);
+    }
+
+    private static void field(final StringBuilder out, final String name, final boolean value)
     {
         out.append(",\"").append(name).append("\":").append(value);
     }

@@ -27,6 +27,8 @@ import dev.backstop.sbe.exchange.SetMarginBracketsEncoder;
 import dev.backstop.sbe.exchange.SetOpenInterestScalingEncoder;
 import dev.backstop.sbe.exchange.SetMarginRateEncoder;
 import dev.backstop.sbe.exchange.SetLiquidationParametersEncoder;
+import dev.backstop.sbe.exchange.SetAutoDeleveragingEncoder;
+import dev.backstop.sbe.exchange.AutoDeleveragingMode;
 import dev.backstop.sbe.exchange.SetInstrumentUnderlyingEncoder;
 import dev.backstop.sbe.exchange.SetAccountMarginMethodEncoder;
 import dev.backstop.sbe.exchange.SetUnderlyingScenariosEncoder;
@@ -108,6 +110,7 @@ public final class ExchangeClient implements AutoCloseable
     private final SetOpenInterestScalingEncoder setOpenInterestScalingEncoder = new SetOpenInterestScalingEncoder();
     private final SetMarginRateEncoder setMarginRateEncoder = new SetMarginRateEncoder();
     private final SetLiquidationParametersEncoder setLiquidationParametersEncoder = new SetLiquidationParametersEncoder();
+    private final SetAutoDeleveragingEncoder setAutoDeleveragingEncoder = new SetAutoDeleveragingEncoder();
     private final SetInstrumentUnderlyingEncoder setInstrumentUnderlyingEncoder = new SetInstrumentUnderlyingEncoder();
     private final SetAccountMarginMethodEncoder setAccountMarginMethodEncoder = new SetAccountMarginMethodEncoder();
     private final SetUnderlyingScenariosEncoder setUnderlyingScenariosEncoder = new SetUnderlyingScenariosEncoder();
@@ -798,6 +801,24 @@ public final class ExchangeClient implements AutoCloseable
     }
 
     /**
+     * Switches auto-deleveraging (operator role) and waits for the outcome: {@code instrumentId} 0 sets it for all
+     * instruments ({@link AutoDeleveragingMode#ON} or {@link AutoDeleveragingMode#OFF}); an instrument id sets it for
+     * that instrument alone, {@link AutoDeleveragingMode#FOLLOW_DEFAULT} dropping its own setting. Off, a failed
+     * position that no pool can take waits for one instead of being closed against opposite positions.
+     *
+     * @return the outcome.
+     */
+    public Response setAutoDeleveraging(final int instrumentId, final AutoDeleveragingMode mode)
+    {
+        final long sequence = nextSequence;
+        setAutoDeleveragingEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .sequence(sequence)
+            .instrumentId(instrumentId)
+            .mode(mode);
+        return awaitResponse(sendCommand(sequence, HEADER_LENGTH + setAutoDeleveragingEncoder.encodedLength()));
+    }
+
+    /**
      * Reads an account's state.
      *
      * @param accountId account.
@@ -1178,7 +1199,7 @@ public final class ExchangeClient implements AutoCloseable
                 keep(new Ledger(decoder.sequence(), decoder.netDeposits(), decoder.totalCash(),
                     decoder.totalUnrealisedPnl(), decoder.feeAccount(), decoder.accountCount(), decoder.tradesCleared(),
                     decoder.eventSequence(), hex(digest), decoder.leadershipTermId(), decoder.insuranceFund(),
-                    decoder.openDeficits()));
+                    decoder.openDeficits(), decoder.adlContracts()));
                 break;
             }
 

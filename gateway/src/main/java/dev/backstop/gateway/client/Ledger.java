@@ -16,6 +16,7 @@ package dev.backstop.gateway.client;
  * @param leadershipTermId   leadership term in force when the query was applied.
  * @param insuranceFund      the insurance fund (liquidation fees and the CCP's share of takeovers).
  * @param openDeficits       bankrupt accounts' negative cash not yet absorbed (already inside totalCash).
+ * @param adlContracts       lots closed by auto-deleveraging since the start.
  */
 public record Ledger(
     long sequence,
@@ -29,7 +30,8 @@ public record Ledger(
     String stateDigest,
     long leadershipTermId,
     long insuranceFund,
-    long openDeficits)
+    long openDeficits,
+    long adlContracts)
 {
     /**
      * Conservation (DESIGN.md section 4): what the accounts (pools included), the fee account and the insurance fund

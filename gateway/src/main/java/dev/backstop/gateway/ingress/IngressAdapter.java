@@ -510,6 +510,7 @@ public final class IngressAdapter implements IngressHandler, AutoCloseable
             .leadershipTermId(result.leadershipTermId())
             .insuranceFund(result.insuranceFund())
             .openDeficits(result.openDeficits())
+            .adlContracts(result.adlContracts())
             .encodedLength();
     }
 

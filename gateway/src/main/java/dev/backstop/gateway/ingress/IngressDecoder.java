@@ -21,6 +21,8 @@ import dev.backstop.sbe.exchange.SetMarginBracketsDecoder;
 import dev.backstop.sbe.exchange.SetOpenInterestScalingDecoder;
 import dev.backstop.sbe.exchange.SetMarginRateDecoder;
 import dev.backstop.sbe.exchange.SetLiquidationParametersDecoder;
+import dev.backstop.sbe.exchange.SetAutoDeleveragingDecoder;
+import dev.backstop.sbe.exchange.AutoDeleveragingMode;
 import dev.backstop.sbe.exchange.SetInstrumentUnderlyingDecoder;
 import dev.backstop.sbe.exchange.SetAccountMarginMethodDecoder;
 import dev.backstop.sbe.exchange.SetUnderlyingScenariosDecoder;
@@ -148,6 +150,7 @@ public final class IngressDecoder
     private final SetOpenInterestScalingDecoder setOpenInterestScalingDecoder = new SetOpenInterestScalingDecoder();
     private final SetMarginRateDecoder setMarginRateDecoder = new SetMarginRateDecoder();
     private final SetLiquidationParametersDecoder setLiquidationParametersDecoder = new SetLiquidationParametersDecoder();
+    private final SetAutoDeleveragingDecoder setAutoDeleveragingDecoder = new SetAutoDeleveragingDecoder();
     private final SetInstrumentUnderlyingDecoder setInstrumentUnderlyingDecoder = new SetInstrumentUnderlyingDecoder();
     private final SetAccountMarginMethodDecoder setAccountMarginMethodDecoder = new SetAccountMarginMethodDecoder();
     private final SetUnderlyingScenariosDecoder setUnderlyingScenariosDecoder = new SetUnderlyingScenariosDecoder();
@@ -366,6 +369,10 @@ public final class IngressDecoder
                 onSetUnderlyingScenarios(session, buffer, bodyOffset, blockLength, version, end);
                 break;
 
+            case SetAutoDeleveragingDecoder.TEMPLATE_ID:
+                onSetAutoDeleveraging(session, buffer, bodyOffset, blockLength, version, end);
+                break;
+
             default:
                 break;
         }
@@ -423,6 +430,7 @@ public final class IngressDecoder
             case SetUnderlyingScenariosDecoder.TEMPLATE_ID:
             case SetInstrumentUnderlyingDecoder.TEMPLATE_ID:
             case SetLiquidationParametersDecoder.TEMPLATE_ID:
+            case SetAutoDeleveragingDecoder.TEMPLATE_ID:
                 return SenderRole.OPERATOR == role;
 
             default:
@@ -484,6 +492,8 @@ public final class IngressDecoder
                 return SetAccountMarginMethodDecoder.BLOCK_LENGTH;
             case SetUnderlyingScenariosDecoder.TEMPLATE_ID:
                 return SetUnderlyingScenariosDecoder.BLOCK_LENGTH;
+            case SetAutoDeleveragingDecoder.TEMPLATE_ID:
+                return SetAutoDeleveragingDecoder.BLOCK_LENGTH;
             default:
                 return -1;
         }
@@ -1473,6 +1483,43 @@ public final class IngressDecoder
             refuseParameter(session, sequence, templateId,
                 reason.set("whole-account threshold and pool share must be 1 to 1e6 ppm, were ")
                     .append(set.wholeAccountThresholdPpm()).append(" and ").append(set.poolSharePpm()));
+            return;
+        }
+        forwardCopy(session, sequence, templateId, buffer, bodyOffset, blockLength, bodyOffset + blockLength);
+    }
+
+    private void onSetAutoDeleveraging(
+        final ExchangeSession session,
+        final DirectBuffer buffer,
+        final int bodyOffset,
+        final int blockLength,
+        final int version,
+        final int end)
+    {
+        final SetAutoDeleveragingDecoder set = setAutoDeleveragingDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final long sequence = set.sequence();
+        final int templateId = SetAutoDeleveragingDecoder.TEMPLATE_ID;
+        if (!admit(session, sequence, templateId))
+        {
+            return;
+        }
+        if (set.instrumentId() < 0)
+        {
+            refuseParameter(session, sequence, templateId,
+                reason.set("instrument id must be 0 (all instruments) or positive, was ").append(set.instrumentId()));
+            return;
+        }
+        final AutoDeleveragingMode mode = set.mode();
+        if (AutoDeleveragingMode.SBE_UNKNOWN == mode || AutoDeleveragingMode.NULL_VAL == mode)
+        {
+            refuseParameter(session, sequence, templateId,
+                reason.set("unknown auto-deleveraging mode ").append(set.modeRaw()));
+            return;
+        }
+        if (0 == set.instrumentId() && AutoDeleveragingMode.FOLLOW_DEFAULT == mode)
+        {
+            refuseParameter(session, sequence, templateId,
+                reason.set("the setting for all instruments must be ON or OFF"));
             return;
         }
         forwardCopy(session, sequence, templateId, buffer, bodyOffset, blockLength, bodyOffset + blockLength);

@@ -132,6 +132,52 @@ final class EventJsonTest
     }
 
     @Test
+    void rendersAutoDeleveragingWithBothSidesSizePriceAndWhatRemained()
+    {
+        final dev.backstop.sbe.events.AutoDeleveragedEncoder fill = new dev.backstop.sbe.events.AutoDeleveragedEncoder();
+        fill.wrapAndApplyHeader(buffer, 0, header)
+            .eventSequence(9).logPosition(18).clusterTime(19).runId(1).accountId(10).counterpartyAccountId(22)
+            .instrumentId(1).quantityLots(20).priceTicks(890).markPriceTicks(900).bankruptcyPriceTicks(890)
+            .defaulterPayment(200_000_001).counterpartyReceipt(200_000_000).feeAccountRemainder(1)
+            .scorePpm(500_000).pnlPpm(250_000).leveragePpm(2_000_000).rank(1)
+            .lastResort(dev.backstop.sbe.events.BooleanType.FALSE).counterpartyPositionBeforeLots(-20)
+            .counterpartyPositionAfterLots(0).remainingLots(80);
+        assertEquals("{\"seq\":9,\"type\":\"AutoDeleveraged\",\"logPosition\":18,\"clusterTime\":19,\"runId\":1," +
+            "\"accountId\":10,\"counterpartyAccountId\":22,\"instrumentId\":1,\"quantityLots\":20,\"priceTicks\":890," +
+            "\"markPriceTicks\":900,\"bankruptcyPriceTicks\":890,\"defaulterPaymentMicros\":200000001," +
+            "\"counterpartyReceiptMicros\":200000000,\"feeAccountRemainderMicros\":1,\"scorePpm\":500000," +
+            "\"pnlPpm\":250000,\"leveragePpm\":2000000,\"rank\":1,\"lastResort\":false," +
+            "\"counterpartyPositionBeforeLots\":-20,\"counterpartyPositionAfterLots\":0,\"remainingLots\":80}",
+            json.render(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + fill.encodedLength()));
+
+        final dev.backstop.sbe.events.AutoDeleveragingEndedEncoder ended =
+            new dev.backstop.sbe.events.AutoDeleveragingEndedEncoder();
+        ended.wrapAndApplyHeader(buffer, 0, header)
+            .eventSequence(10).logPosition(18).clusterTime(19).runId(1).accountId(10).instrumentId(1)
+            .quantityLots(100).closedLots(100).remainingLots(0).counterparties(5).candidates(6).priceTicks(890)
+            .markPriceTicks(900).bankruptcyPriceTicks(890).defaulterPayment(1_000_000_000L)
+            .equityBefore(1_000_000_000L).maintenanceMarginBefore(4_500_000_000L).equityAfter(0)
+            .maintenanceMarginAfter(0).cause(LiquidationCause.AUTO_DELEVERAGED);
+        assertEquals("{\"seq\":10,\"type\":\"AutoDeleveragingEnded\",\"logPosition\":18,\"clusterTime\":19," +
+            "\"runId\":1,\"accountId\":10,\"instrumentId\":1,\"quantityLots\":100,\"closedLots\":100," +
+            "\"remainingLots\":0,\"counterparties\":5,\"candidates\":6,\"priceTicks\":890,\"markPriceTicks\":900," +
+            "\"bankruptcyPriceTicks\":890,\"defaulterPaymentMicros\":1000000000,\"equityBeforeMicros\":1000000000," +
+            "\"maintenanceMarginBeforeMicros\":4500000000,\"equityAfterMicros\":0," +
+            "\"maintenanceMarginAfterMicros\":0,\"cause\":\"AUTO_DELEVERAGED\"}",
+            json.render(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + ended.encodedLength()));
+
+        final dev.backstop.sbe.events.AutoDeleveragingModeChangedEncoder changed =
+            new dev.backstop.sbe.events.AutoDeleveragingModeChangedEncoder();
+        changed.wrapAndApplyHeader(buffer, 0, header)
+            .eventSequence(11).logPosition(20).clusterTime(21).instrumentId(0)
+            .mode(dev.backstop.sbe.events.AutoDeleveragingMode.OFF);
+        assertEquals("{\"seq\":11,\"type\":\"AutoDeleveragingModeChanged\",\"logPosition\":20,\"clusterTime\":21," +
+            "\"instrumentId\":0,\"mode\":\"OFF\"}",
+            json.render(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + changed.encodedLength()));
+        assertEquals("SetAutoDeleveraging", EventJson.commandName(70));
+    }
+
+    @Test
     void everyEventTemplateOfTheSchemaRendersByName()
     {
         // Every template id the event schema defines, from the generated codecs' own constants.
@@ -162,6 +208,9 @@ final class EventJsonTest
             dev.backstop.sbe.events.PoolDepositedDecoder.TEMPLATE_ID,
             dev.backstop.sbe.events.PoolRedemptionRequestedDecoder.TEMPLATE_ID,
             dev.backstop.sbe.events.PoolRedeemedDecoder.TEMPLATE_ID,
+            dev.backstop.sbe.events.AutoDeleveragedDecoder.TEMPLATE_ID,
+            dev.backstop.sbe.events.AutoDeleveragingEndedDecoder.TEMPLATE_ID,
+            dev.backstop.sbe.events.AutoDeleveragingModeChangedDecoder.TEMPLATE_ID,
         };
         for (final int templateId : templateIds)
         {
