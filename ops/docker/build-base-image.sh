@@ -60,7 +60,11 @@ if [ "$force" -eq 1 ] || [ ! -s "$tarball" ]; then
     fi
     if ! command -v debootstrap >/dev/null 2>&1; then
         log "installing debootstrap"
-        DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap >/dev/null
+        if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap >/dev/null 2>&1; then
+            # a fresh machine may have no package lists yet
+            DEBIAN_FRONTEND=noninteractive apt-get update -q >/dev/null
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap >/dev/null
+        fi
     fi
     mirror="$(debian_mirror)"
     mkdir -p "$cache_dir/debs"
