@@ -123,6 +123,14 @@ public final class TraderCommand implements Callable<Integer>
         finally
         {
             finished.countDown();
+            try
+            {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+            catch (final IllegalStateException ignore)
+            {
+                // the JVM is shutting down: the hook is running
+            }
         }
     }
 }
