@@ -153,7 +153,8 @@ public final class Gateway implements AutoCloseable
                 final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
                 counters.bindTo(registry);
                 AeronDriverGauges.bindDriver(registry, aeron.countersReader(), "backstop.gateway");
-                metricsServer = MetricsHttpServer.start(ctx.metricsPort(), registry, "backstop-gateway-metrics");
+                metricsServer = MetricsHttpServer.start(
+                    ctx.metricsHost(), ctx.metricsPort(), registry, "backstop-gateway-metrics");
             }
 
             final NanoClock clock = SystemNanoClock.INSTANCE;
@@ -332,8 +333,10 @@ public final class Gateway implements AutoCloseable
         public static final String RECONNECT_INTERVAL_MS_PROP = "backstop.gateway.cluster.reconnectIntervalMs";
         /** Most commands in flight to the cluster. */
         public static final String MAX_UNACKNOWLEDGED_PROP = "backstop.gateway.cluster.maxUnacknowledged";
-        /** TCP port on 127.0.0.1 serving Prometheus metrics at /metrics (0 = off; the local demo uses 9510). */
+        /** TCP port serving Prometheus metrics at /metrics (0 = off; the local demo uses 9510). */
         public static final String METRICS_PORT_PROP = "backstop.gateway.metricsPort";
+        /** Address the metrics server binds to: loopback by default, 0.0.0.0 in a container so Prometheus can scrape. */
+        public static final String METRICS_HOST_PROP = "backstop.gateway.metricsHost";
         /** Event stream publication channel. */
         public static final String EVENT_CHANNEL_PROP = "backstop.gateway.events.channel";
         /** Event stream id. */
@@ -370,7 +373,7 @@ public final class Gateway implements AutoCloseable
             CLUSTER_EGRESS_CHANNEL_PROP, CLUSTER_EGRESS_STREAM_ID_PROP, CLUSTER_MESSAGE_TIMEOUT_MS_PROP,
             KEEP_ALIVE_INTERVAL_MS_PROP, CLUSTER_UNAVAILABLE_TIMEOUT_MS_PROP, RESEND_TIMEOUT_MS_PROP,
             RECONNECT_INTERVAL_MS_PROP, MAX_UNACKNOWLEDGED_PROP, EVENT_CHANNEL_PROP, EVENT_STREAM_ID_PROP,
-            EVENT_IPC_CHANNEL_PROP, EVENT_IPC_STREAM_ID_PROP, METRICS_PORT_PROP);
+            EVENT_IPC_CHANNEL_PROP, EVENT_IPC_STREAM_ID_PROP, METRICS_PORT_PROP, METRICS_HOST_PROP);
 
         private boolean concluded;
         private String aeronDirectoryName = CommonContext.getAeronDirectoryName() + "-backstop-gateway";
@@ -396,6 +399,7 @@ public final class Gateway implements AutoCloseable
         private long reconnectIntervalMs = 500;
         private int maxUnacknowledged = 16_384;
         private int metricsPort = 0;
+        private String metricsHost = "127.0.0.1";
         private String eventChannel = EVENT_CHANNEL_DEFAULT;
         private int eventStreamId = EVENT_STREAM_ID_DEFAULT;
         private String eventIpcChannel = "";
@@ -496,6 +500,7 @@ public final class Gateway implements AutoCloseable
             ctx.reconnectIntervalMs(number(values, RECONNECT_INTERVAL_MS_PROP, ctx.reconnectIntervalMs));
             ctx.maxUnacknowledged(integer(values, MAX_UNACKNOWLEDGED_PROP, ctx.maxUnacknowledged));
             ctx.metricsPort(integer(values, METRICS_PORT_PROP, ctx.metricsPort));
+            ctx.metricsHost(values.getOrDefault(METRICS_HOST_PROP, ctx.metricsHost).trim());
             ctx.eventChannel(values.getOrDefault(EVENT_CHANNEL_PROP, ctx.eventChannel).trim());
             ctx.eventStreamId(integer(values, EVENT_STREAM_ID_PROP, ctx.eventStreamId));
             ctx.eventIpcChannel(values.getOrDefault(EVENT_IPC_CHANNEL_PROP, ctx.eventIpcChannel).trim());
@@ -550,6 +555,7 @@ public final class Gateway implements AutoCloseable
             require(reconnectIntervalMs >= 0, RECONNECT_INTERVAL_MS_PROP + " must not be negative");
             require(maxUnacknowledged > 0, MAX_UNACKNOWLEDGED_PROP + " must be positive");
             require(metricsPort >= 0 && metricsPort <= 65535, METRICS_PORT_PROP + " must be in [0, 65535]");
+            require(null != metricsHost && !metricsHost.isBlank(), METRICS_HOST_PROP + " must be set");
             require(senders.size() > 0, "no senders enrolled: add " + SenderDirectory.KEY_PREFIX +
                 "<id>.role and .secret");
             return this;
@@ -919,16 +925,29 @@ public final class Gateway implements AutoCloseable
             return this;
         }
 
-        /** @return metrics port on 127.0.0.1, 0 = off. */
+        /** @return metrics port on {@link #metricsHost()}, 0 = off. */
         public int metricsPort()
         {
             return metricsPort;
         }
 
-        /** @param port metrics port on 127.0.0.1, 0 = off. @return this. */
+        /** @param port metrics port on {@link #metricsHost()}, 0 = off. @return this. */
         public Context metricsPort(final int port)
         {
             this.metricsPort = port;
+            return this;
+        }
+
+        /** @return address the metrics server binds to. */
+        public String metricsHost()
+        {
+            return metricsHost;
+        }
+
+        /** @param host address the metrics server binds to, e.g. 127.0.0.1 or 0.0.0.0. @return this. */
+        public Context metricsHost(final String host)
+        {
+            this.metricsHost = host;
             return this;
         }
 

@@ -48,6 +48,20 @@ final class GatewayContextTest
     }
 
     @Test
+    void metricsBindToLoopbackUnlessAHostIsGiven()
+    {
+        assertEquals("127.0.0.1", Gateway.Context.fromProperties(minimal()).conclude().metricsHost());
+
+        final Map<String, String> container = minimal();
+        container.put(Gateway.Context.METRICS_HOST_PROP, " 0.0.0.0 ");
+        assertEquals("0.0.0.0", Gateway.Context.fromProperties(container).conclude().metricsHost());
+
+        final Map<String, String> blank = minimal();
+        blank.put(Gateway.Context.METRICS_HOST_PROP, " ");
+        assertThrows(IllegalArgumentException.class, () -> Gateway.Context.fromProperties(blank).conclude());
+    }
+
+    @Test
     void refusesUnknownKeysMissingEndpointsAndHalfConfiguredSenders()
     {
         final Map<String, String> typo = minimal();

@@ -5,6 +5,7 @@ import dev.backstop.ops.command.DemoCommand;
 import dev.backstop.ops.command.GatewayCommand;
 import dev.backstop.ops.command.NodeCommand;
 import dev.backstop.ops.command.NodeToolCommand;
+import dev.backstop.ops.command.TraderCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -35,15 +36,18 @@ import java.util.concurrent.Callable;
         NodeToolCommand.Leader.class,
         NodeToolCommand.Describe.class,
         NodeToolCommand.Errors.class,
+        NodeToolCommand.Recordings.class,
+        TraderCommand.class,
         CommandLine.HelpCommand.class
     },
     footer = {
         "%nExamples:",
         "  backstop demo",
         "  backstop cluster start; backstop cluster status; backstop demo --attach; backstop cluster stop",
-        "  backstop snapshot; backstop leader --node 1; backstop errors --node 0",
+        "  backstop snapshot; backstop leader --node 1; backstop errors --node 0; backstop recordings --node 0",
         "  backstop node --config ops/config/node-0.properties",
-        "  backstop gateway --config ops/config/gateway.properties"
+        "  backstop gateway --config ops/config/gateway.properties",
+        "  backstop trader --gateway 127.0.0.1:9400 --duration 30"
     })
 public final class BackstopCli implements Callable<Integer>
 {

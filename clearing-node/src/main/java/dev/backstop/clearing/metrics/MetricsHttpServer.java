@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Serves a Prometheus registry's text exposition at {@code http://127.0.0.1:<port>/metrics}.
@@ -30,6 +31,7 @@ public final class MetricsHttpServer implements AutoCloseable
     private final HttpServer server;
     private final ExecutorService executor;
     private final PrometheusMeterRegistry registry;
+    private volatile Runnable beforeScrape = () -> {};
 
     private MetricsHttpServer(final HttpServer server, final ExecutorService executor,
         final PrometheusMeterRegistry registry)
@@ -51,6 +53,22 @@ public final class MetricsHttpServer implements AutoCloseable
     public static MetricsHttpServer start(final int port, final PrometheusMeterRegistry registry,
         final String threadName)
     {
+        return start(InetAddress.getLoopbackAddress().getHostAddress(), port, registry, threadName);
+    }
+
+    /**
+     * Starts serving on a given address.
+     *
+     * @param host       address to bind, e.g. 127.0.0.1 or the node's own address in a network namespace.
+     * @param port       TCP port (0 is not accepted here: callers treat 0 as "metrics off").
+     * @param registry   registry to scrape.
+     * @param threadName name of the serving thread.
+     * @return the running server.
+     * @throws IllegalStateException when the port cannot be bound.
+     */
+    public static MetricsHttpServer start(
+        final String host, final int port, final PrometheusMeterRegistry registry, final String threadName)
+    {
         if (port <= 0 || port > 65535)
         {
             throw new IllegalArgumentException("metrics port must be in [1, 65535]: " + port);
@@ -65,18 +83,29 @@ public final class MetricsHttpServer implements AutoCloseable
             });
         try
         {
-            final HttpServer server = HttpServer.create(
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
-            server.createContext("/metrics", (exchange) -> scrape(exchange, registry));
+            final HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 16);
+            final MetricsHttpServer metricsServer = new MetricsHttpServer(server, executor, registry);
+            server.createContext("/metrics", metricsServer::scrape);
             server.setExecutor(executor);
             server.start();
-            return new MetricsHttpServer(server, executor, registry);
+            return metricsServer;
         }
         catch (final IOException ex)
         {
             executor.shutdownNow();
-            throw new IllegalStateException("cannot serve metrics on 127.0.0.1:" + port, ex);
+            throw new IllegalStateException("cannot serve metrics on " + host + ":" + port, ex);
         }
+    }
+
+    /**
+     * Serves a JSON document computed on each request (on the server's own thread).
+     *
+     * @param path path of the document, e.g. {@code /state}.
+     * @param body computes the document; null answers 503 (not available right now).
+     */
+    public void route(final String path, final Supplier<String> body)
+    {
+        server.createContext(path, (exchange) -> serve(exchange, body));
     }
 
     /**
@@ -113,7 +142,43 @@ public final class MetricsHttpServer implements AutoCloseable
         registry.close();
     }
 
-    private static void scrape(final HttpExchange exchange, final PrometheusMeterRegistry registry) throws IOException
+    private static void serve(final HttpExchange exchange, final Supplier<String> body) throws IOException
+    {
+        try (exchange)
+        {
+            if (!"GET".equals(exchange.getRequestMethod()))
+            {
+                exchange.sendResponseHeaders(405, -1);
+                return;
+            }
+            final String document = body.get();
+            if (null == document)
+            {
+                exchange.sendResponseHeaders(503, -1);
+                return;
+            }
+            final byte[] bytes = document.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, bytes.length);
+            try (OutputStream out = exchange.getResponseBody())
+            {
+                out.write(bytes);
+            }
+        }
+    }
+
+    /**
+     * Runs {@code hook} on the serving thread before every scrape, e.g. to register gauges for labels that appeared
+     * since the last one (a pool created).
+     *
+     * @param hook what to run; it must be quick and must not throw.
+     */
+    public void beforeScrape(final Runnable hook)
+    {
+        this.beforeScrape = hook;
+    }
+
+    private void scrape(final HttpExchange exchange) throws IOException
     {
         try (exchange)
         {
@@ -123,6 +188,7 @@ public final class MetricsHttpServer implements AutoCloseable
                 return;
             }
 
+            beforeScrape.run();
             final byte[] body = registry.scrape().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
             exchange.sendResponseHeaders(200, body.length);

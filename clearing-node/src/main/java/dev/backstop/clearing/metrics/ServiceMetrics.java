@@ -38,6 +38,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * pre-sized {@link AtomicLongArray} indexed by command template and outcome, and the domain's balances are copied
  * into another after every message, so the per-message path allocates nothing and a scrape never touches a domain
  * object.
+ * <p>
+ * Where to add a figure: a single balance or count (a fund, a ratio in ppm) is one more value index with its name
+ * and description below, published in {@code ClearingService.publishMetrics()}; a family with one series per label
+ * (the equity of each pool, and later the usage of each rung of the loss waterfall) is one more
+ * {@link LabelledGauges} field, bound in {@link #bindTo} and refreshed in {@link #registerNewMeters()}. The default
+ * fund balances, the coverage ratio and the waterfall's rungs belong to the waterfall work and go in that way.
  */
 public final class ServiceMetrics
 {
@@ -117,6 +123,11 @@ public final class ServiceMetrics
         "absorbed by the haircut of VM gains, micro-units"
     };
 
+    /**
+     * Most pools given an equity gauge of their own; more are counted in {@code pool.equity.overflow}.
+     */
+    public static final int MAX_POOL_GAUGES = 256;
+
     private static final int MAX_TEMPLATE_ID = 255;
     private static final Outcome[] OUTCOMES = Outcome.values();
 
@@ -124,6 +135,9 @@ public final class ServiceMetrics
     private final AtomicLongArray commands = new AtomicLongArray((MAX_TEMPLATE_ID + 1) * OUTCOMES.length);
     private final AtomicLongArray values = new AtomicLongArray(VALUE_COUNT);
     private final AtomicLongArray events = new AtomicLongArray(EVENT_COUNT);
+    private final LabelledGauges poolEquity = new LabelledGauges(
+        "pool.equity", "pool",
+        "equity of each backstop pool's account (cash + unrealised PnL at mark), micro-units", MAX_POOL_GAUGES);
 
     static
     {
@@ -244,8 +258,30 @@ public final class ServiceMetrics
     }
 
     /**
+     * The equity of each pool: the service thread publishes one row per pool (label: the pool id) after every
+     * message.
+     *
+     * @return the pool equity family.
+     */
+    public LabelledGauges poolEquity()
+    {
+        return poolEquity;
+    }
+
+    /**
+     * Registers gauges for labels that appeared since the last call (a pool created). Called by the metrics thread
+     * before each scrape.
+     *
+     * @return gauges added.
+     */
+    public int registerNewMeters()
+    {
+        return poolEquity.registerNew();
+    }
+
+    /**
      * Registers every meter: a counter for each command type and outcome (all pre-registered, so a scrape shows
-     * zeros rather than missing series) and a gauge for each domain value.
+     * zeros rather than missing series), a gauge for each domain value and one per pool for its equity.
      *
      * @param registry registry to add to.
      * @param prefix   meter name prefix, e.g. {@code backstop.node}.
@@ -285,6 +321,8 @@ public final class ServiceMetrics
                 .description(VALUE_DESCRIPTIONS[i])
                 .register(registry);
         }
+
+        poolEquity.bindTo(registry, prefix);
     }
 
     /**

@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.agrona.concurrent.status.CountersReader;
 import dev.backstop.clearing.service.ClearingService;
+import dev.backstop.clearing.service.StateReport;
 import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.client.AeronArchive;
@@ -55,6 +56,14 @@ public final class ClearingNode implements AutoCloseable
      * Prefix of every meter a node registers (Prometheus names them {@code backstop_node_...}).
      */
     public static final String METRICS_PREFIX = "backstop.node";
+
+    /**
+     * Path of the state report on the metrics server: one JSON object with the member id, the log position the
+     * service had applied and the state digest at that position, computed on the service thread between messages.
+     * Two members reporting the same log position must report the same digest; operators and the chaos checker
+     * compare them.
+     */
+    public static final String STATE_PATH = "/state";
 
     private final Context context;
     private final ClearingService service;
@@ -124,8 +133,29 @@ public final class ClearingNode implements AutoCloseable
         AeronCounterGauges.bindDriver(registry, counters, METRICS_PREFIX);
         AeronCounterGauges.bindCluster(registry, counters, METRICS_PREFIX);
         service.metrics().bindTo(registry, METRICS_PREFIX);
-        return MetricsHttpServer.start(
-            context.metricsPort(), registry, "backstop-node-" + context.nodeId() + "-metrics");
+        final MetricsHttpServer server = MetricsHttpServer.start(
+            context.metricsHost(), context.metricsPort(), registry, "backstop-node-" + context.nodeId() + "-metrics");
+        server.route(STATE_PATH, () -> stateJson(service));
+        server.beforeScrape(service.metrics()::registerNewMeters);
+        return server;
+    }
+
+    private static String stateJson(final ClearingService service)
+    {
+        final StateReport report = service.stateReport(5, TimeUnit.SECONDS);
+        if (null == report)
+        {
+            return null;
+        }
+        return "{\"memberId\":" + report.memberId() +
+            ",\"logPosition\":" + report.logPosition() +
+            ",\"eventSequence\":" + report.eventSequence() +
+            ",\"tradesCleared\":" + report.tradesCleared() +
+            ",\"netDeposits\":" + report.netDeposits() +
+            ",\"feeAccount\":" + report.feeAccount() +
+            ",\"leadershipTermId\":" + service.leadershipTermId() +
+            ",\"snapshotRecordsLoaded\":" + service.snapshotRecordsLoaded() +
+            ",\"digest\":\"" + report.digestHex() + "\"}";
     }
 
     /**
@@ -380,6 +410,8 @@ public final class ClearingNode implements AutoCloseable
 
         private int nodeId = NODE_ID_DEFAULT;
         private String hostname = HOSTNAME_DEFAULT;
+        private String memberHosts = MEMBER_HOSTS_DEFAULT;
+        private String[] memberHostnames;
         private int portBase = PORT_BASE_DEFAULT;
         private int memberCount = MEMBER_COUNT_DEFAULT;
         private int clusterId = CLUSTER_ID_DEFAULT;
@@ -401,6 +433,7 @@ public final class ClearingNode implements AutoCloseable
         private long driverTimeoutMs = DRIVER_TIMEOUT_MS_DEFAULT;
         private long snapshotIntervalMs = SNAPSHOT_INTERVAL_MS_DEFAULT;
         private int metricsPort = METRICS_PORT_DEFAULT;
+        private String metricsHost = METRICS_HOST_DEFAULT;
         private Runnable terminationHook;
         private ErrorHandler errorHandler;
 
@@ -493,6 +526,7 @@ public final class ClearingNode implements AutoCloseable
 
             nodeId = intValue(properties, NODE_ID_PROP, nodeId);
             hostname = properties.getProperty(HOSTNAME_PROP, hostname).trim();
+            memberHosts = properties.getProperty(MEMBER_HOSTS_PROP, memberHosts).trim();
             portBase = intValue(properties, PORT_BASE_PROP, portBase);
             memberCount = intValue(properties, MEMBER_COUNT_PROP, memberCount);
             clusterId = intValue(properties, CLUSTER_ID_PROP, clusterId);
@@ -525,6 +559,7 @@ public final class ClearingNode implements AutoCloseable
             driverTimeoutMs = longValue(properties, DRIVER_TIMEOUT_MS_PROP, driverTimeoutMs);
             snapshotIntervalMs = longValue(properties, SNAPSHOT_INTERVAL_MS_PROP, snapshotIntervalMs);
             metricsPort = intValue(properties, METRICS_PORT_PROP, metricsPort);
+            metricsHost = properties.getProperty(METRICS_HOST_PROP, metricsHost).trim();
             return this;
         }
 
@@ -543,6 +578,25 @@ public final class ClearingNode implements AutoCloseable
             require(nodeId >= 0 && nodeId < memberCount,
                 NODE_ID_PROP + " must be in [0, " + memberCount + "): " + nodeId);
             require(null != hostname && !hostname.isBlank(), HOSTNAME_PROP + " must be set");
+            if (null != memberHosts && !memberHosts.isBlank())
+            {
+                final String[] hosts = memberHosts.split(",", -1);
+                require(hosts.length == memberCount,
+                    MEMBER_HOSTS_PROP + " must name " + memberCount + " addresses: " + memberHosts);
+                for (int i = 0; i < hosts.length; i++)
+                {
+                    hosts[i] = hosts[i].trim();
+                    require(!hosts[i].isEmpty(), MEMBER_HOSTS_PROP + " has an empty address: " + memberHosts);
+                }
+                memberHostnames = hosts;
+                hostname = hosts[nodeId];
+            }
+            else
+            {
+                memberHostnames = new String[memberCount];
+                java.util.Arrays.fill(memberHostnames, hostname);
+            }
+            require(null != metricsHost && !metricsHost.isBlank(), METRICS_HOST_PROP + " must be set");
             require(portBase > 0 &&
                 (long)portBase + (long)(memberCount - 1) * ClusterTopology.PORTS_PER_MEMBER +
                 ClusterTopology.PORTS_PER_MEMBER - 1 <= 65535,
@@ -886,7 +940,49 @@ public final class ClearingNode implements AutoCloseable
         }
 
         /**
-         * @return TCP port on 127.0.0.1 serving Prometheus metrics, 0 = off.
+         * @return the members' addresses as configured, comma separated; empty when they share {@link #hostname()}.
+         */
+        public String memberHosts()
+        {
+            return memberHosts;
+        }
+
+        /**
+         * @param memberHosts each member's address, comma separated by member id; empty to share the hostname.
+         * @return this.
+         */
+        public Context memberHosts(final String memberHosts)
+        {
+            checkNotConcluded();
+            this.memberHosts = memberHosts;
+            return this;
+        }
+
+        /**
+         * @return address of each member, by member id (after {@link #conclude()}).
+         */
+        public String[] memberHostnames()
+        {
+            return null == memberHostnames ? null : memberHostnames.clone();
+        }
+
+        /**
+         * @return address the metrics server binds to.
+         */
+        public String metricsHost()
+        {
+            return metricsHost;
+        }
+
+        public Context metricsHost(final String metricsHost)
+        {
+            checkNotConcluded();
+            this.metricsHost = metricsHost;
+            return this;
+        }
+
+        /**
+         * @return TCP port on {@link #metricsHost()} serving Prometheus metrics and the state report, 0 = off.
          */
         public int metricsPort()
         {
@@ -948,7 +1044,8 @@ public final class ClearingNode implements AutoCloseable
                 ", electionTimeoutMs=" + electionTimeoutMs + ", electionStatusIntervalMs=" + electionStatusIntervalMs +
                 ", startupCanvassTimeoutMs=" + startupCanvassTimeoutMs + ", sessionTimeoutMs=" + sessionTimeoutMs +
                 ", driverTimeoutMs=" + driverTimeoutMs + ", snapshotIntervalMs=" + snapshotIntervalMs +
-                ", metricsPort=" + metricsPort + '}';
+                ", metricsPort=" + metricsPort +
+                ", metricsHost=" + metricsHost + ", memberHosts=" + memberHosts + '}';
         }
 
         ErrorHandler errorHandlerOrDefault()
@@ -1011,7 +1108,7 @@ public final class ClearingNode implements AutoCloseable
                 .aeronDirectoryName(aeronDirectoryName)
                 .clusterId(clusterId)
                 .clusterMemberId(nodeId)
-                .clusterMembers(ClusterTopology.clusterMembers(hostname, portBase, memberCount))
+                .clusterMembers(ClusterTopology.clusterMembers(memberHostnames, portBase))
                 .clusterDir(clusterDir())
                 .deleteDirOnStart(deleteDirsOnStart)
                 .ingressChannel("aeron:udp?term-length=" + ingressTermLength)

@@ -29,6 +29,15 @@ public final class ClearingNodeConfiguration
     public static final String HOSTNAME_DEFAULT = ClusterTopology.DEFAULT_HOSTNAME;
 
     /**
+     * Address of each member, comma separated and indexed by member id, when members do not share one address
+     * (separate hosts, containers, network namespaces). Empty (the default) means every member uses
+     * {@link #HOSTNAME_PROP}; when set, this node binds to and advertises its own entry and {@link #HOSTNAME_PROP} is
+     * not used.
+     */
+    public static final String MEMBER_HOSTS_PROP = "backstop.node.memberHosts";
+    public static final String MEMBER_HOSTS_DEFAULT = "";
+
+    /**
      * Port base of the cluster; see {@link ClusterTopology}.
      */
     public static final String PORT_BASE_PROP = "backstop.node.portBase";
@@ -152,11 +161,19 @@ public final class ClearingNodeConfiguration
     public static final long SNAPSHOT_INTERVAL_MS_DEFAULT = 0;
 
     /**
-     * TCP port on 127.0.0.1 serving Prometheus metrics at {@code /metrics} (0 = off). Keep it outside the cluster's
-     * port plan: the local demo uses 9500 + node id.
+     * TCP port on {@link #METRICS_HOST_PROP} serving Prometheus metrics at {@code /metrics} and the node's state
+     * report (log position and state digest, JSON) at {@code /state} (0 = off). Keep it outside the cluster's port
+     * plan: the local demo uses 9500 + node id.
      */
     public static final String METRICS_PORT_PROP = "backstop.node.metricsPort";
     public static final int METRICS_PORT_DEFAULT = 0;
+
+    /**
+     * Address the metrics server binds to; loopback by default. A node in a network namespace of its own binds it
+     * to its namespace address so that the host can reach it.
+     */
+    public static final String METRICS_HOST_PROP = "backstop.node.metricsHost";
+    public static final String METRICS_HOST_DEFAULT = ClusterTopology.DEFAULT_HOSTNAME;
 
     /**
      * Every key the node reads.
@@ -164,6 +181,7 @@ public final class ClearingNodeConfiguration
     public static final List<String> KEYS = List.of(
         NODE_ID_PROP,
         HOSTNAME_PROP,
+        MEMBER_HOSTS_PROP,
         PORT_BASE_PROP,
         MEMBER_COUNT_PROP,
         CLUSTER_ID_PROP,
@@ -184,7 +202,8 @@ public final class ClearingNodeConfiguration
         SESSION_TIMEOUT_MS_PROP,
         DRIVER_TIMEOUT_MS_PROP,
         SNAPSHOT_INTERVAL_MS_PROP,
-        METRICS_PORT_PROP);
+        METRICS_PORT_PROP,
+        METRICS_HOST_PROP);
 
     private ClearingNodeConfiguration()
     {

@@ -142,6 +142,57 @@ public final class ClusterTopology
     }
 
     /**
+     * The consensus module's {@code clusterMembers} string when each member has an address of its own (separate
+     * hosts, containers or network namespaces); member {@code i} still owns the ports of block {@code i}.
+     *
+     * @param hostnames address of each member, indexed by member id.
+     * @param portBase  port base of the cluster.
+     * @return the members string.
+     */
+    public static String clusterMembers(final String[] hostnames, final int portBase)
+    {
+        checkMemberCount(hostnames.length);
+        final StringBuilder builder = new StringBuilder();
+        for (int i = 0; i < hostnames.length; i++)
+        {
+            if (i > 0)
+            {
+                builder.append('|');
+            }
+            final String hostname = hostnames[i];
+            builder.append(i)
+                .append(',').append(endpoint(hostname, i, portBase, INGRESS_PORT_OFFSET))
+                .append(',').append(endpoint(hostname, i, portBase, CONSENSUS_PORT_OFFSET))
+                .append(',').append(endpoint(hostname, i, portBase, LOG_PORT_OFFSET))
+                .append(',').append(endpoint(hostname, i, portBase, CATCHUP_PORT_OFFSET))
+                .append(',').append(endpoint(hostname, i, portBase, ARCHIVE_CONTROL_PORT_OFFSET));
+        }
+        return builder.toString();
+    }
+
+    /**
+     * The client's ingress endpoints when each member has an address of its own.
+     *
+     * @param hostnames address of each member, indexed by member id.
+     * @param portBase  port base of the cluster.
+     * @return the endpoints string, {@code 0=host0:port,1=host1:port,...}.
+     */
+    public static String ingressEndpoints(final String[] hostnames, final int portBase)
+    {
+        checkMemberCount(hostnames.length);
+        final StringBuilder builder = new StringBuilder();
+        for (int i = 0; i < hostnames.length; i++)
+        {
+            if (i > 0)
+            {
+                builder.append(',');
+            }
+            builder.append(i).append('=').append(endpoint(hostnames[i], i, portBase, INGRESS_PORT_OFFSET));
+        }
+        return builder.toString();
+    }
+
+    /**
      * {@link #clusterMembers(String, int, int)} on {@link #DEFAULT_HOSTNAME}.
      *
      * @param portBase    port base of the cluster.

@@ -1,5 +1,6 @@
 package dev.backstop.clearing.service;
 
+import dev.backstop.clearing.domain.BackstopPool;
 import dev.backstop.clearing.domain.ClearingHouse;
 import dev.backstop.clearing.domain.DefaultFund;
 import dev.backstop.clearing.domain.WaterfallRung;
@@ -7,6 +8,7 @@ import dev.backstop.clearing.domain.Instrument;
 import dev.backstop.clearing.domain.LiquidationEngine;
 import dev.backstop.clearing.domain.MarginAccount;
 import dev.backstop.clearing.domain.Outcome;
+import dev.backstop.clearing.metrics.LabelledGauges;
 import dev.backstop.clearing.metrics.ServiceMetrics;
 import dev.backstop.sbe.cluster.AccountStateResultEncoder;
 import dev.backstop.sbe.cluster.AutoDeleveragingCommandDecoder;
@@ -1577,6 +1579,16 @@ public final class ClearingService implements ClusteredService
             metrics.publish(
                 ServiceMetrics.WATERFALL_RUNG_1 + rung.code() - 1, defaultFund.waterfall().totalAbsorbed(rung));
         }
+
+        // One row per pool, in the engine's order.
+        final LabelledGauges poolEquity = metrics.poolEquity();
+        final int poolCount = liquidationEngine.poolCount();
+        for (int i = 0, rows = Math.min(poolCount, poolEquity.capacity()); i < rows; i++)
+        {
+            final BackstopPool pool = liquidationEngine.poolAt(i);
+            poolEquity.publish(i, pool.poolId(), clearingHouse.equity(clearingHouse.account(pool.accountId())));
+        }
+        poolEquity.publishCount(poolCount);
     }
 
     /**

@@ -161,6 +161,14 @@ class ClearingClusterTest
                 // Every member applied the ADL (a timer in the log) to the same state.
                 beforeSnapshot = cluster.awaitConvergence(AWAIT).get(0);
                 assertEquals(expectedTrades, beforeSnapshot.tradesCleared());
+                for (int i = 0; i < cluster.memberCount(); i++)
+                {
+                    // the state report an operator reads over HTTP is the same digest at the same log position
+                    final String state = MetricsScrape.get(metricsPortBase + i, ClearingNode.STATE_PATH);
+                    assertTrue(state.contains("\"memberId\":" + i + ","), state);
+                    assertTrue(state.contains("\"logPosition\":" + beforeSnapshot.logPosition() + ","), state);
+                    assertTrue(state.contains("\"digest\":\"" + beforeSnapshot.digestHex() + "\""), state);
+                }
                 cluster.takeSnapshot(AWAIT);
                 final int leader = cluster.awaitLeader(AWAIT);
                 assertTrue(MetricsScrape.of(metricsPortBase + leader).value("backstop_node_cluster_snapshots") >= 1,

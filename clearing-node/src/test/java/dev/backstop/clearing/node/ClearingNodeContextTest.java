@@ -89,6 +89,29 @@ class ClearingNodeContextTest
     }
 
     @Test
+    void aMemberWithAnAddressOfItsOwnBindsToItAndKnowsTheOthers()
+    {
+        final Properties properties = new Properties();
+        properties.setProperty(ClearingNodeConfiguration.NODE_ID_PROP, "1");
+        properties.setProperty(ClearingNodeConfiguration.MEMBER_HOSTS_PROP, "10.77.0.1, 10.77.0.2 ,10.77.0.3");
+        properties.setProperty(ClearingNodeConfiguration.METRICS_HOST_PROP, "10.77.0.2");
+        final ClearingNode.Context context = ClearingNode.Context.fromProperties(properties).conclude();
+
+        assertEquals("10.77.0.2", context.hostname());
+        assertEquals("10.77.0.2", context.metricsHost());
+        assertEquals(java.util.List.of("10.77.0.1", "10.77.0.2", "10.77.0.3"),
+            java.util.List.of(context.memberHostnames()));
+        assertEquals("127.0.0.1", new ClearingNode.Context().conclude().metricsHost(), "metrics stay on loopback");
+        assertEquals(java.util.List.of("127.0.0.1", "127.0.0.1", "127.0.0.1"),
+            java.util.List.of(new ClearingNode.Context().conclude().memberHostnames()));
+
+        assertThrows(IllegalArgumentException.class,
+            () -> fromProperties(ClearingNodeConfiguration.MEMBER_HOSTS_PROP, "10.77.0.1,10.77.0.2").conclude());
+        assertThrows(IllegalArgumentException.class,
+            () -> fromProperties(ClearingNodeConfiguration.MEMBER_HOSTS_PROP, "10.77.0.1,,10.77.0.3").conclude());
+    }
+
+    @Test
     void concludesOnlyOnce()
     {
         final ClearingNode.Context context = new ClearingNode.Context().conclude();

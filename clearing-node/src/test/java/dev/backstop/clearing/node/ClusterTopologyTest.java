@@ -21,6 +21,19 @@ class ClusterTopologyTest
     }
 
     @Test
+    void givesEachMemberItsOwnAddressWhenTheyDoNotShareOne()
+    {
+        final String[] hosts = { "10.77.0.1", "10.77.0.2", "10.77.0.3" };
+        assertEquals(
+            "0,10.77.0.1:9002,10.77.0.1:9003,10.77.0.1:9004,10.77.0.1:9005,10.77.0.1:9001|" +
+            "1,10.77.0.2:9102,10.77.0.2:9103,10.77.0.2:9104,10.77.0.2:9105,10.77.0.2:9101|" +
+            "2,10.77.0.3:9202,10.77.0.3:9203,10.77.0.3:9204,10.77.0.3:9205,10.77.0.3:9201",
+            ClusterTopology.clusterMembers(hosts, 9000));
+        assertEquals("0=10.77.0.1:9002,1=10.77.0.2:9102,2=10.77.0.3:9202", ClusterTopology.ingressEndpoints(hosts, 9000));
+        assertThrows(IllegalArgumentException.class, () -> ClusterTopology.clusterMembers(new String[0], 9000));
+    }
+
+    @Test
     void refusesPortsOutsideTheRange()
     {
         assertThrows(IllegalArgumentException.class, () -> ClusterTopology.port(0, 65500, 50));

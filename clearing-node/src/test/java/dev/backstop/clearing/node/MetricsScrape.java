@@ -28,15 +28,25 @@ public final class MetricsScrape
      */
     public static MetricsScrape of(final int port)
     {
+        return new MetricsScrape(get(port, "/metrics"));
+    }
+
+    /**
+     * @param port metrics port on 127.0.0.1.
+     * @param path document path, e.g. {@code /state}.
+     * @return the body of a 200 answer.
+     */
+    public static String get(final int port, final String path)
+    {
         try
         {
             final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
             final HttpResponse<String> response = client.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/metrics"))
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
                     .timeout(Duration.ofSeconds(10)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
-            assertEquals(200, response.statusCode(), "metrics status on port " + port);
-            return new MetricsScrape(response.body());
+            assertEquals(200, response.statusCode(), path + " status on port " + port);
+            return response.body();
         }
         catch (final IOException ex)
         {

@@ -645,6 +645,26 @@ class ClearingServiceTest
     }
 
     @Test
+    void publishesEachPoolsEquityForItsGauge()
+    {
+        setUpAccounts();
+        assertEquals(0, service.metrics().poolEquity().count());
+        send(createPool(OPERATOR, 4, 15, 515));
+        send(poolDeposit(MEMBER, 3, 15, 11, 500_000));
+        assertResult(lastResult(gateway), MEMBER, 3, ResultCode.ACCEPTED, false,
+            PoolDepositCommandEncoder.TEMPLATE_ID);
+
+        assertEquals(1, service.metrics().poolEquity().count());
+        assertEquals(500_000, service.metrics().poolEquity().valueOf(15));
+        assertEquals(Double.NaN, service.metrics().poolEquity().valueOf(11), "an account that is not a pool");
+
+        send(poolDeposit(MEMBER, 4, 15, 12, 250_000));
+        assertEquals(750_000, service.metrics().poolEquity().valueOf(15));
+        assertEquals(service.clearingHouse().equity(service.clearingHouse().account(15)),
+            (long)service.metrics().poolEquity().valueOf(15));
+    }
+
+    @Test
     void liquidatesAnAccountOnTimersAndPublishesEveryStep()
     {
         setUpAccounts();

@@ -14,7 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Serves a Prometheus registry's text exposition at {@code http://127.0.0.1:<port>/metrics}.
+ * Serves a Prometheus registry's text exposition at {@code http://<host>:<port>/metrics} (loopback by default).
  * <p>
  * Scrapes run on one daemon thread of their own, never on an Aeron agent's thread: a slow scraper must not stall the
  * consensus module, the service or the gateway's duty cycle. Every gauge it reads is either an Aeron counter (safe to
@@ -51,6 +51,22 @@ public final class MetricsHttpServer implements AutoCloseable
     public static MetricsHttpServer start(final int port, final PrometheusMeterRegistry registry,
         final String threadName)
     {
+        return start(InetAddress.getLoopbackAddress().getHostAddress(), port, registry, threadName);
+    }
+
+    /**
+     * Starts serving on a given address.
+     *
+     * @param host       address to bind, e.g. 127.0.0.1, or 0.0.0.0 in a container that Prometheus scrapes.
+     * @param port       TCP port (0 is not accepted here: callers treat 0 as "metrics off").
+     * @param registry   registry to scrape.
+     * @param threadName name of the serving thread.
+     * @return the running server.
+     * @throws IllegalStateException when the port cannot be bound.
+     */
+    public static MetricsHttpServer start(
+        final String host, final int port, final PrometheusMeterRegistry registry, final String threadName)
+    {
         if (port <= 0 || port > 65535)
         {
             throw new IllegalArgumentException("metrics port must be in [1, 65535]: " + port);
@@ -65,8 +81,7 @@ public final class MetricsHttpServer implements AutoCloseable
             });
         try
         {
-            final HttpServer server = HttpServer.create(
-                new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 16);
+            final HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 16);
             server.createContext("/metrics", (exchange) -> scrape(exchange, registry));
             server.setExecutor(executor);
             server.start();
@@ -75,7 +90,7 @@ public final class MetricsHttpServer implements AutoCloseable
         catch (final IOException ex)
         {
             executor.shutdownNow();
-            throw new IllegalStateException("cannot serve metrics on 127.0.0.1:" + port, ex);
+            throw new IllegalStateException("cannot serve metrics on " + host + ":" + port, ex);
         }
     }
 

@@ -202,4 +202,39 @@ public abstract class NodeToolCommand implements Callable<Integer>
             return 0;
         }
     }
+
+    /**
+     * {@code backstop recordings --node N}: what the node keeps on disk: its recording log (every leadership term's
+     * log recording and every snapshot, with recording ids and log positions) and the size of its archive, so an
+     * operator can see what a trim would free (README, "Snapshots and old recordings").
+     */
+    @Command(name = "recordings", mixinStandardHelpOptions = true,
+        description = "Print node --node N's recording log (terms and snapshots, ClusterTool recording-log) and the "
+            + "size of its archive directory.")
+    public static final class Recordings extends NodeToolCommand
+    {
+        int apply(final int memberId, final File clusterDir)
+        {
+            System.out.println("node-" + memberId + " recording log (" + clusterDir + "):");
+            ClusterTool.recordingLog(System.out, clusterDir);
+            final File archiveDir = new File(clusterDir.getParentFile(), "archive");
+            long bytes = 0;
+            int segments = 0;
+            final File[] files = archiveDir.listFiles();
+            if (null != files)
+            {
+                for (final File file : files)
+                {
+                    if (file.getName().endsWith(".rec"))
+                    {
+                        bytes += file.length();
+                        segments++;
+                    }
+                }
+            }
+            System.out.println("node-" + memberId + " archive " + archiveDir + ": " + segments + " segment files, " +
+                bytes + " bytes");
+            return 0;
+        }
+    }
 }

@@ -46,7 +46,7 @@ class MonitoringConfigTest
             "backstop_node_cluster_role", "backstop_node_cluster_commit_position", "backstop_node_commands_total",
             "backstop_node_insurance_fund", "backstop_gateway_command_latency_seconds_bucket",
             "backstop_gateway_commands_total", "backstop_node_aeron_driver_back_pressure",
-            "backstop_node_liquidations_started_total", "backstop_gateway_sessions" })
+            "backstop_node_liquidations_started_total", "backstop_gateway_sessions", "backstop_node_pool_equity" })
         {
             assertTrue(json.contains(metric), metric);
         }

@@ -17,10 +17,12 @@ class BackstopCliTest
         assertEquals(0, BackstopCli.execute("demo", "--help"));
         assertEquals(0, BackstopCli.execute("node", "--help"));
         assertEquals(0, BackstopCli.execute("gateway", "--help"));
+        assertEquals(0, BackstopCli.execute("trader", "--help"));
         assertEquals(0, BackstopCli.execute("cluster", "start", "--help"));
         assertEquals(0, BackstopCli.execute("cluster", "status", "--help"));
         assertEquals(0, BackstopCli.execute("cluster", "stop", "--help"));
-        for (final String verb : new String[]{ "snapshot", "suspend", "resume", "leader", "describe", "errors" })
+        for (final String verb : new String[]{
+            "snapshot", "suspend", "resume", "leader", "describe", "errors", "recordings" })
         {
             assertEquals(0, BackstopCli.execute(verb, "--help"), verb);
         }
@@ -36,6 +38,7 @@ class BackstopCliTest
         assertEquals(2, BackstopCli.execute("node"));
         assertEquals(2, BackstopCli.execute("node", "--config", "/no/such/node.properties"));
         assertEquals(2, BackstopCli.execute("gateway", "--config", "/no/such/gateway.properties"));
+        assertEquals(2, BackstopCli.execute("trader", "--gateway-config", "/no/such/gateway.properties"));
     }
 
     @Test
@@ -47,7 +50,8 @@ class BackstopCliTest
         assertEquals(1, BackstopCli.execute("cluster", "stop", "--run-dir", dir));
         assertEquals(2, BackstopCli.execute("demo", "--attach", "--run-dir", dir));
         assertEquals(2, BackstopCli.execute("demo", "--attach", "--scenario", "crash", "--run-dir", dir));
-        for (final String verb : new String[]{ "snapshot", "suspend", "resume", "leader", "describe", "errors" })
+        for (final String verb : new String[]{
+            "snapshot", "suspend", "resume", "leader", "describe", "errors", "recordings" })
         {
             assertEquals(2, BackstopCli.execute(verb, "--run-dir", dir), verb);
         }

@@ -98,6 +98,14 @@ class ClusterCommandIT
             assertTrue(Pattern.compile("state digest: [0-9a-f]{64} \\(.*, " + cleared.group(1) + " trades cleared")
                 .matcher(statusAfterDemo.out).find(), statusAfterDemo.out);
 
+            // the trader clears its own instrument through the same gateway and checks the ledger at the end
+            final Result trader = cli("trader", "--gateway", "127.0.0.1:" + (PORT_BASE + 400), "--duration", "3",
+                "--interval-ms", "20");
+            final String traderFinal = lastLine(trader.out, "{\"type\":\"final\"");
+            assertEquals(0, trader.exitCode, traderFinal);
+            assertTrue(traderFinal.contains("\"consistent\":true"), traderFinal);
+            assertTrue(Pattern.compile("\"accepted\":[1-9]").matcher(traderFinal).find(), traderFinal);
+
             final int leaderNow = ClusterCommand.leader(clusterRun);
             final NodeCounters before = NodeCounters.read(clusterRun.nodeAeronDir(leaderNow));
             assertNotNull(before);
@@ -106,6 +114,12 @@ class ClusterCommandIT
             assertNotNull(after);
             assertTrue(after.snapshotCount() > before.snapshotCount(),
                 "snapshot count " + before.snapshotCount() + " -> " + after.snapshotCount());
+            // what a trim would work from: the recording log lists the snapshot just taken
+            final Result recordings = cli("recordings", "--run-dir", run, "--node", Integer.toString(leaderNow));
+            assertEquals(0, recordings.exitCode, recordings.out);
+            assertTrue(recordings.out.contains("SNAPSHOT"), recordings.out);
+            assertTrue(Pattern.compile("archive .*: [1-9][0-9]* segment files").matcher(recordings.out).find(),
+                recordings.out);
 
             final Result stop = cli("cluster", "stop", "--run-dir", run);
             assertEquals(0, stop.exitCode, stop.out);
@@ -126,6 +140,19 @@ class ClusterCommandIT
                 ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             }
         }
+    }
+
+    private static String lastLine(final String out, final String prefix)
+    {
+        String last = "";
+        for (final String line : out.split("\n"))
+        {
+            if (line.startsWith(prefix))
+            {
+                last = line;
+            }
+        }
+        return last;
     }
 
     private static String lastJsonLine(final String out)
