@@ -19,7 +19,8 @@ import java.util.concurrent.Callable;
  * {@code backstop demo}: three clearing nodes and a gateway as separate processes, a scripted run through the
  * gateway with the leader killed half way, then a clean shutdown. Prints one line per step and the event stream's
  * JSON lines, and ends with one JSON summary line; exits 0 only when the run was consistent. {@code --scenario crash}
- * plays a liquidation cascade instead (see {@link dev.backstop.ops.demo.CrashScenario}).
+ * plays a liquidation cascade instead (see {@link dev.backstop.ops.demo.CrashScenario}), {@code --scenario default}
+ * a member default through the loss waterfall (see {@link dev.backstop.ops.demo.MemberDefaultScenario}).
  */
 @Command(
     name = "demo",
@@ -33,7 +34,10 @@ import java.util.concurrent.Callable;
             + "summary. Exit status 0 when the run was consistent, 1 when it was not.",
         "With --scenario crash it instead crashes the price 30% through leveraged accounts and shows the "
             + "liquidation cascade: slices auctioned to a backstop liquidity provider, the rest taken by a backstop "
-            + "pool, fees to the insurance fund, money still conserved."
+            + "pool, fees to the insurance fund, money still conserved.",
+        "With --scenario default it crashes the price through two members' leveraged longs: their accounts go "
+            + "bankrupt, auto-deleveraging closes them against the shorts, and the loss waterfall absorbs the "
+            + "deficits down to the other members' default-fund contributions."
     })
 public final class DemoCommand implements Callable<Integer>
 {
@@ -58,16 +62,18 @@ public final class DemoCommand implements Callable<Integer>
     String gatewayHeap;
 
     @Option(names = "--kill-leader", negatable = true, defaultValue = "true", fallbackValue = "true",
-        description = "SIGKILL the leader half way through the default scenario (default ${DEFAULT-VALUE}; "
+        description = "SIGKILL the leader half way through the day scenario (default ${DEFAULT-VALUE}; "
             + "--no-kill-leader to skip).")
     boolean killLeader;
 
-    @Option(names = "--scenario", paramLabel = "NAME", defaultValue = "default",
+    @Option(names = "--scenario", paramLabel = "NAME", defaultValue = "day",
         description = {
             "Which run to play (default ${DEFAULT-VALUE}):",
-            "  default  trades, refusals, a duplicate and a replay through a leader failover;",
+            "  day      trades, refusals, a duplicate and a replay through a leader failover;",
             "  crash    a 30% price crash over a few ticks through leveraged accounts: margin calls, liquidation "
-                + "slices, Dutch auctions to a bidding BLP, pool takeovers, the insurance fund."
+                + "slices, Dutch auctions to a bidding BLP, pool takeovers, the insurance fund;",
+            "  default  a 30% crash that bankrupts two members: auto-deleveraging against the shorts and the loss "
+                + "waterfall down to the other members' default-fund contributions."
         })
     String scenario;
 
@@ -76,7 +82,7 @@ public final class DemoCommand implements Callable<Integer>
     int accounts;
 
     @Option(names = "--attach",
-        description = "Play the default scenario against the cluster started by `backstop cluster start` (its "
+        description = "Play the day scenario against the cluster started by `backstop cluster start` (its "
             + "--run-dir, default run/cluster): no processes of the demo's own, no leader kill, the cluster keeps "
             + "running. The scenario expects a fresh cluster: run it once per cluster start.")
     boolean attach;
@@ -94,7 +100,7 @@ public final class DemoCommand implements Callable<Integer>
         if (null == chosen)
         {
             throw new ParameterException(spec.commandLine(),
-                "unknown scenario '" + scenario + "' (expected default or crash)");
+                "unknown scenario '" + scenario + "' (expected day, crash or default)");
         }
         if (accounts < 2 || accounts > 2_000 || (accounts & 1) != 0)
         {
@@ -128,9 +134,9 @@ public final class DemoCommand implements Callable<Integer>
 
     private Integer attachAndRun(final Demo.Scenario chosen)
     {
-        if (Demo.Scenario.DEFAULT != chosen)
+        if (Demo.Scenario.DAY != chosen)
         {
-            throw new ParameterException(spec.commandLine(), "--attach plays the default scenario only");
+            throw new ParameterException(spec.commandLine(), "--attach plays the day scenario only");
         }
         final Path clusterRunDir = ClusterCommand.runDir(runDir);
         final java.util.Optional<ClusterRun> run = ClusterRun.open(clusterRunDir);

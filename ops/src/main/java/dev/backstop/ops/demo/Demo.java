@@ -30,7 +30,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code backstop demo}: a three-node cluster as three OS processes plus a gateway process, a scripted run of the
  * clearinghouse through the gateway ({@link DemoScenario}) with the leader killed half way, and a summary that says
  * whether money was conserved and nothing was lost or doubled. The crash scenario ({@link CrashScenario}) plays a
- * liquidation cascade instead, with a backstop liquidity provider ({@link BlpBidder}) bidding from the event stream.
+ * liquidation cascade instead, with a backstop liquidity provider ({@link BlpBidder}) bidding from the event stream;
+ * the member-default scenario ({@link MemberDefaultScenario}) a crash that bankrupts two members and runs the loss
+ * waterfall.
  * <p>
  * Everything the demo starts it also stops, on success, on failure and on Ctrl-C (a shutdown hook): children get
  * SIGTERM, a grace period, then SIGKILL; each child also exits by itself if the demo's JVM disappears. Logs and the
@@ -63,7 +65,7 @@ public final class Demo
         final DemoSummary summary = new DemoSummary();
         summary.nodes = LocalCluster.MEMBER_COUNT;
         summary.scenario = ctx.scenario;
-        summary.killLeader = ctx.killLeader && Scenario.DEFAULT == ctx.scenario && null == ctx.attachTo;
+        summary.killLeader = ctx.killLeader && Scenario.DAY == ctx.scenario && null == ctx.attachTo;
         summary.runDir = ctx.runDir.toString();
 
         final LocalCluster.Context clusterCtx = null != ctx.attachTo ? ctx.attachTo.attachContext() :
@@ -84,6 +86,12 @@ public final class Demo
                 "backstop.gateway.sender." + CrashScenario.BLP_ID + ".role", SenderRole.BLP.name());
             gatewayOverrides.put(
                 "backstop.gateway.sender." + CrashScenario.BLP_ID + ".secret", CrashScenario.BLP_DEMO_SECRET);
+        }
+        else if (Scenario.MEMBER_DEFAULT == ctx.scenario)
+        {
+            // the two short-side members are enrolled for this run only, like the BLP of the crash run
+            enrolMember(gatewayOverrides, MemberDefaultScenario.MEMBER_C, MemberDefaultScenario.MEMBER_C_DEMO_SECRET);
+            enrolMember(gatewayOverrides, MemberDefaultScenario.MEMBER_D, MemberDefaultScenario.MEMBER_D_DEMO_SECRET);
         }
         gatewayOverrides.putAll(ctx.gatewayOverrides);
         gatewayOverrides.forEach(clusterCtx::gatewayOverride);
@@ -174,6 +182,22 @@ public final class Demo
                     summary,
                     ctx.crashAccounts).run();
             }
+            else if (Scenario.MEMBER_DEFAULT == ctx.scenario)
+            {
+                final Participant memberC = resources.add(
+                    logon(cluster, gatewayConfig, "member " + MemberDefaultScenario.MEMBER_C,
+                        MemberDefaultScenario.MEMBER_C, SenderRole.MEMBER, 4, deadlineMs));
+                final Participant memberD = resources.add(
+                    logon(cluster, gatewayConfig, "member " + MemberDefaultScenario.MEMBER_D,
+                        MemberDefaultScenario.MEMBER_D, SenderRole.MEMBER, 5, deadlineMs));
+                narrator.step("members " + MemberDefaultScenario.MEMBER_C + " and " + MemberDefaultScenario.MEMBER_D +
+                    " logged on");
+                new MemberDefaultScenario(
+                    new MemberDefaultScenario.Participants(operator, exchange, memberA, memberB, memberC, memberD),
+                    resources.tap,
+                    narrator,
+                    summary).run();
+            }
             else
             {
                 new DemoScenario(
@@ -227,6 +251,12 @@ public final class Demo
         summary.check();
         summary.wallTimeMs = narrator.elapsedMs();
         return summary;
+    }
+
+    private static void enrolMember(final Map<String, String> gatewayOverrides, final long memberId, final String secret)
+    {
+        gatewayOverrides.put("backstop.gateway.sender." + memberId + ".role", SenderRole.MEMBER.name());
+        gatewayOverrides.put("backstop.gateway.sender." + memberId + ".secret", secret);
     }
 
     private MediaDriver launchClientDriver(final LocalCluster cluster)
@@ -405,13 +435,34 @@ public final class Demo
     public enum Scenario
     {
         /**
-         * Trades, refusals, a duplicate and a replay, the leader killed half way ({@link DemoScenario}).
+         * Trades, refusals, a duplicate and a replay, the leader killed half way ({@link DemoScenario}); what
+         * {@code backstop demo} plays without {@code --scenario}.
          */
-        DEFAULT,
+        DAY("day"),
         /**
          * A 30% price crash through leveraged accounts: the liquidation cascade ({@link CrashScenario}).
          */
-        CRASH;
+        CRASH("crash"),
+        /**
+         * A crash that bankrupts two members: auto-deleveraging and the loss waterfall down to the non-defaulters'
+         * default-fund contributions ({@link MemberDefaultScenario}).
+         */
+        MEMBER_DEFAULT("default");
+
+        private final String cliName;
+
+        Scenario(final String cliName)
+        {
+            this.cliName = cliName;
+        }
+
+        /**
+         * @return the name {@code --scenario} takes and the summary's {@code "scenario"} field shows.
+         */
+        public String cliName()
+        {
+            return cliName;
+        }
 
         /**
          * @param name the scenario's name as typed on the command line, any case.
@@ -421,7 +472,7 @@ public final class Demo
         {
             for (final Scenario scenario : values())
             {
-                if (scenario.name().equalsIgnoreCase(name))
+                if (scenario.cliName.equalsIgnoreCase(name))
                 {
                     return scenario;
                 }
@@ -444,7 +495,7 @@ public final class Demo
         private PrintStream out = System.out;
         private boolean killLeader = true;
         private boolean printEvents = true;
-        private Scenario scenario = Scenario.DEFAULT;
+        private Scenario scenario = Scenario.DAY;
         private int crashAccounts = 60;
         private long startupTimeoutMs = 90_000;
         private long responseTimeoutMs = 15_000;
@@ -469,9 +520,9 @@ public final class Demo
             concluded = true;
             if (null != attachTo)
             {
-                if (Scenario.DEFAULT != scenario)
+                if (Scenario.DAY != scenario)
                 {
-                    throw new IllegalArgumentException("only the default scenario can attach to a running cluster");
+                    throw new IllegalArgumentException("only the day scenario can attach to a running cluster");
                 }
                 configDir = attachTo.configDir();
                 runDir = attachTo.runDir();
@@ -502,7 +553,7 @@ public final class Demo
         }
 
         /**
-         * Play the default scenario against a cluster started by {@code backstop cluster start} instead of starting
+         * Play the day scenario against a cluster started by {@code backstop cluster start} instead of starting
          * one: no processes of the demo's own, no leader killed, the cluster left running.
          *
          * @param attachTo the running cluster's run directory.
@@ -593,7 +644,7 @@ public final class Demo
         }
 
         /**
-         * @param killLeader whether to SIGKILL the leader half way (default true).
+         * @param killLeader whether to SIGKILL the leader half way through the day scenario (default true).
          * @return this.
          */
         public Context killLeader(final boolean killLeader)
@@ -613,7 +664,7 @@ public final class Demo
         }
 
         /**
-         * @param scenario which run to play (default {@link Scenario#DEFAULT}).
+         * @param scenario which run to play (default {@link Scenario#DAY}).
          * @return this.
          */
         public Context scenario(final Scenario scenario)

@@ -1,5 +1,6 @@
 package dev.backstop.ops.demo;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,9 +20,22 @@ import java.util.TreeMap;
  * counted like any other holder of money, and the cascade actually ran: accounts were liquidated, some slices were
  * sold in auctions and others taken over by the pool, the insurance fund received something, and the event stream
  * came through without a gap.
+ * <p>
+ * For the member-default scenario, consistent means: conservation as above with the default fund's contributions and
+ * the CCP's capital counted too (the capital as paid in), at least two members went bankrupt, the loss waterfall
+ * absorbed something at the non-defaulters' contributions (rung 5) or deeper, and at the end no waterfall is open, no
+ * deficit is left, and the event stream came through without a gap.
  */
 public final class DemoSummary
 {
+    /**
+     * Rungs of the loss waterfall, in order.
+     */
+    static final int WATERFALL_RUNGS = 7;
+    private static final String[] RUNG_NAMES = {
+        "defaulterCollateral", "defaulterContribution", "insuranceFund", "ccpCapital", "mutualisedContributions",
+        "assessments", "vmGainsHaircut" };
+
     int nodes;
     long tradesCleared;
     long tradesAccepted;
@@ -49,7 +63,7 @@ public final class DemoSummary
     long wallTimeMs;
     boolean killLeader;
     boolean expectedRefusalsSeen;
-    Demo.Scenario scenario = Demo.Scenario.DEFAULT;
+    Demo.Scenario scenario = Demo.Scenario.DAY;
     long liquidations;
     long auctionFills;
     long poolTakeovers;
@@ -60,6 +74,16 @@ public final class DemoSummary
     long poolEquity;
     long crashFromTicks;
     long crashToTicks;
+    long bankruptMembers;
+    long adlContracts;
+    long adlFills;
+    long defaultFundContributions;
+    long ccpCapital;
+    long defaultFundRequirement;
+    long coverageRatioPpm = -1;
+    long coverageRatioPpmBeforeCrash = -1;
+    long openWaterfalls;
+    final long[] waterfall = new long[WATERFALL_RUNGS];
     String stateDigest = "";
     String runDir = "";
     final Map<String, Long> refusals = new TreeMap<>();
@@ -226,6 +250,47 @@ public final class DemoSummary
     }
 
     /**
+     * @return members whose accounts' deficits entered the loss waterfall (member-default scenario).
+     */
+    public long bankruptMembers()
+    {
+        return bankruptMembers;
+    }
+
+    /**
+     * @return lots closed by auto-deleveraging, from the ledger (member-default scenario).
+     */
+    public long adlContracts()
+    {
+        return adlContracts;
+    }
+
+    /**
+     * @param rung 1 (the defaulters' other collateral) to 7 (the VM gains haircut).
+     * @return what that rung absorbed over every waterfall, micro-units (member-default scenario).
+     */
+    public long waterfallRung(final int rung)
+    {
+        return waterfall[rung - 1];
+    }
+
+    /**
+     * @return loss waterfalls still open at the end (member-default scenario).
+     */
+    public long openWaterfalls()
+    {
+        return openWaterfalls;
+    }
+
+    /**
+     * @return the ledger's coverage ratio at the end, ppm; -1 when there was no requirement (member-default scenario).
+     */
+    public long coverageRatioPpm()
+    {
+        return coverageRatioPpm;
+    }
+
+    /**
      * @return what went wrong, empty when consistent.
      */
     public List<String> problems()
@@ -262,6 +327,11 @@ public final class DemoSummary
         if (Demo.Scenario.CRASH == scenario)
         {
             checkCrash();
+            return;
+        }
+        if (Demo.Scenario.MEMBER_DEFAULT == scenario)
+        {
+            checkMemberDefault();
             return;
         }
         if (tradesCleared <= 0)
@@ -323,6 +393,53 @@ public final class DemoSummary
         }
     }
 
+    private void checkMemberDefault()
+    {
+        if (tradesAccepted <= 0)
+        {
+            problems.add("no trade cleared");
+        }
+        if (tradesCleared < tradesAccepted)
+        {
+            problems.add("ledger cleared " + tradesCleared + " trades, fewer than the " + tradesAccepted +
+                " the demo saw accepted");
+        }
+        if (bankruptMembers < 2)
+        {
+            problems.add(bankruptMembers + " member(s) went bankrupt, expected at least 2");
+        }
+        long deepRungs = 0;
+        for (int rung = 5; rung <= WATERFALL_RUNGS; rung++)
+        {
+            deepRungs += waterfall[rung - 1];
+        }
+        if (deepRungs <= 0)
+        {
+            problems.add("the loss waterfall never reached the non-defaulters' contributions (rung 5) or deeper");
+        }
+        if (0 != openWaterfalls)
+        {
+            problems.add(openWaterfalls + " loss waterfall(s) still open");
+        }
+        if (0 != openDeficits)
+        {
+            problems.add("open deficits " + openDeficits + " left unabsorbed");
+        }
+        if (eventGaps != 0)
+        {
+            problems.add(eventGaps + " gap(s) in the event stream's sequence");
+        }
+    }
+
+    /**
+     * @param ppm a coverage ratio in ppm, -1 when there is no requirement.
+     * @return the ratio as a JSON number (1.25), or null without a requirement.
+     */
+    static String ratio(final long ppm)
+    {
+        return ppm < 0 ? "null" : BigDecimal.valueOf(ppm, 6).stripTrailingZeros().toPlainString();
+    }
+
     /**
      * @return the summary as one line of JSON.
      */
@@ -369,6 +486,32 @@ public final class DemoSummary
                 .field("insuranceFund", insuranceFund)
                 .field("openDeficits", openDeficits)
                 .field("poolEquity", poolEquity)
+                .field("crashFromTicks", crashFromTicks)
+                .field("crashToTicks", crashToTicks);
+        }
+        else if (Demo.Scenario.MEMBER_DEFAULT == scenario)
+        {
+            final JsonLine rungs = new JsonLine();
+            for (int i = 0; i < WATERFALL_RUNGS; i++)
+            {
+                rungs.field(RUNG_NAMES[i], waterfall[i]);
+            }
+            line.field("scenario", scenario.cliName())
+                .field("bankruptMembers", bankruptMembers)
+                .field("liquidations", liquidations)
+                .field("marginCalls", marginCalls)
+                .field("adlContracts", adlContracts)
+                .field("adlFills", adlFills)
+                .field("waterfall", rungs)
+                .field("openWaterfalls", openWaterfalls)
+                .field("openDeficits", openDeficits)
+                .field("defaultFundContributions", defaultFundContributions)
+                .field("ccpCapital", ccpCapital)
+                .field("insuranceFund", insuranceFund)
+                .field("defaultFundRequirement", defaultFundRequirement)
+                .rawField("coverageRatio", ratio(coverageRatioPpm))
+                .field("coverageRatioPpm", coverageRatioPpm)
+                .rawField("coverageRatioBeforeCrash", ratio(coverageRatioPpmBeforeCrash))
                 .field("crashFromTicks", crashFromTicks)
                 .field("crashToTicks", crashToTicks);
         }

@@ -5,11 +5,14 @@ import dev.backstop.gateway.client.EventStreamSubscriber;
 import dev.backstop.sbe.events.MessageHeaderDecoder;
 import dev.backstop.sbe.events.RiskState;
 import dev.backstop.sbe.events.RiskStateChangedDecoder;
+import dev.backstop.sbe.events.WaterfallStartedDecoder;
 import org.agrona.CloseHelper;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
+import java.util.List;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 
@@ -27,6 +30,8 @@ final class EventTap implements AutoCloseable
     private final EventJson json = new EventJson();
     private final MessageHeaderDecoder header = new MessageHeaderDecoder();
     private final RiskStateChangedDecoder riskStateChanged = new RiskStateChangedDecoder();
+    private final WaterfallStartedDecoder waterfallStarted = new WaterfallStartedDecoder();
+    private final ConcurrentSkipListSet<Long> bankruptMembers = new ConcurrentSkipListSet<>();
     private volatile long marginCalls;
     private final Thread thread;
     private volatile boolean running = true;
@@ -78,6 +83,22 @@ final class EventTap implements AutoCloseable
     long marginCalls()
     {
         return marginCalls;
+    }
+
+    /**
+     * @return members with at least one account whose deficit entered the loss waterfall (WaterfallStarted).
+     */
+    long bankruptMembers()
+    {
+        return bankruptMembers.size();
+    }
+
+    /**
+     * @return those members' ids, ascending.
+     */
+    List<Long> bankruptMemberIds()
+    {
+        return List.copyOf(bankruptMembers);
     }
 
     /**
@@ -150,6 +171,13 @@ final class EventTap implements AutoCloseable
             {
                 marginCalls++;
             }
+        }
+        if (WaterfallStartedDecoder.TEMPLATE_ID == templateId)
+        {
+            header.wrap(buffer, offset);
+            waterfallStarted.wrap(
+                buffer, offset + MessageHeaderDecoder.ENCODED_LENGTH, header.blockLength(), header.version());
+            bankruptMembers.add(waterfallStarted.memberId());
         }
         if (templateId >= 0 && templateId <= MAX_TEMPLATE_ID)
         {

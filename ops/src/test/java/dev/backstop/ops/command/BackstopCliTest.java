@@ -50,6 +50,7 @@ class BackstopCliTest
         assertEquals(1, BackstopCli.execute("cluster", "stop", "--run-dir", dir));
         assertEquals(2, BackstopCli.execute("demo", "--attach", "--run-dir", dir));
         assertEquals(2, BackstopCli.execute("demo", "--attach", "--scenario", "crash", "--run-dir", dir));
+        assertEquals(2, BackstopCli.execute("demo", "--attach", "--scenario", "default", "--run-dir", dir));
         for (final String verb : new String[]{
             "snapshot", "suspend", "resume", "leader", "describe", "errors", "recordings" })
         {
