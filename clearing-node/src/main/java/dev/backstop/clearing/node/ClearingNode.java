@@ -6,6 +6,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.agrona.concurrent.status.CountersReader;
 import dev.backstop.clearing.service.ClearingService;
+import dev.backstop.clearing.service.EchoService;
 import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.client.AeronArchive;
@@ -13,6 +14,7 @@ import io.aeron.cluster.ClusterControl;
 import io.aeron.cluster.ClusteredMediaDriver;
 import io.aeron.cluster.ConsensusModule;
 import io.aeron.cluster.service.Cluster;
+import io.aeron.cluster.service.ClusteredService;
 import io.aeron.cluster.service.ClusteredServiceContainer;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
@@ -58,6 +60,7 @@ public final class ClearingNode implements AutoCloseable
 
     private final Context context;
     private final ClearingService service;
+    private final ClusteredService clusteredService;
     private final ClusteredMediaDriver clusteredMediaDriver;
     private final ClusteredServiceContainer container;
     private final AgentRunner snapshotSchedulerRunner;
@@ -67,7 +70,8 @@ public final class ClearingNode implements AutoCloseable
     private ClearingNode(final Context context)
     {
         this.context = context;
-        this.service = new ClearingService();
+        this.service = context.isEcho() ? null : new ClearingService();
+        this.clusteredService = context.isEcho() ? new EchoService() : service;
 
         ClusteredMediaDriver mediaDriver = null;
         ClusteredServiceContainer serviceContainer = null;
@@ -76,7 +80,7 @@ public final class ClearingNode implements AutoCloseable
         {
             mediaDriver = ClusteredMediaDriver.launch(
                 context.mediaDriverContext(), context.archiveContext(), context.consensusModuleContext());
-            serviceContainer = ClusteredServiceContainer.launch(context.serviceContainerContext(service));
+            serviceContainer = ClusteredServiceContainer.launch(context.serviceContainerContext(clusteredService));
 
             if (context.snapshotIntervalMs() > 0)
             {
@@ -123,7 +127,10 @@ public final class ClearingNode implements AutoCloseable
         final CountersReader counters = mediaDriver.mediaDriver().context().countersManager();
         AeronCounterGauges.bindDriver(registry, counters, METRICS_PREFIX);
         AeronCounterGauges.bindCluster(registry, counters, METRICS_PREFIX);
-        service.metrics().bindTo(registry, METRICS_PREFIX);
+        if (null != service)
+        {
+            service.metrics().bindTo(registry, METRICS_PREFIX);
+        }
         return MetricsHttpServer.start(
             context.metricsPort(), registry, "backstop-node-" + context.nodeId() + "-metrics");
     }
@@ -173,7 +180,8 @@ public final class ClearingNode implements AutoCloseable
                 context.hostname(), context.nodeId(), context.portBase(), ClusterTopology.INGRESS_PORT_OFFSET) +
             " clusterDir=" + context.clusterDir().getAbsolutePath() +
             " archiveDir=" + context.archiveDir().getAbsolutePath() +
-            " aeronDir=" + context.aeronDirectoryName();
+            " aeronDir=" + context.aeronDirectoryName() +
+            (context.isEcho() ? " service=" + SERVICE_ECHO : "");
     }
 
     /**
@@ -185,11 +193,24 @@ public final class ClearingNode implements AutoCloseable
     }
 
     /**
-     * @return the clustered service of this member.
+     * @return the clearing service of this member.
+     * @throws IllegalStateException when the member runs the echo baseline instead ({@code backstop.node.service}).
      */
     public ClearingService service()
     {
+        if (null == service)
+        {
+            throw new IllegalStateException("this node runs the " + SERVICE_ECHO + " service, not the clearing service");
+        }
         return service;
+    }
+
+    /**
+     * @return the clustered service this member runs: the clearing service or the echo baseline.
+     */
+    public ClusteredService clusteredService()
+    {
+        return clusteredService;
     }
 
     /**
@@ -401,6 +422,7 @@ public final class ClearingNode implements AutoCloseable
         private long driverTimeoutMs = DRIVER_TIMEOUT_MS_DEFAULT;
         private long snapshotIntervalMs = SNAPSHOT_INTERVAL_MS_DEFAULT;
         private int metricsPort = METRICS_PORT_DEFAULT;
+        private String service = SERVICE_DEFAULT;
         private Runnable terminationHook;
         private ErrorHandler errorHandler;
 
@@ -525,6 +547,7 @@ public final class ClearingNode implements AutoCloseable
             driverTimeoutMs = longValue(properties, DRIVER_TIMEOUT_MS_PROP, driverTimeoutMs);
             snapshotIntervalMs = longValue(properties, SNAPSHOT_INTERVAL_MS_PROP, snapshotIntervalMs);
             metricsPort = intValue(properties, METRICS_PORT_PROP, metricsPort);
+            service = properties.getProperty(SERVICE_PROP, service).trim();
             return this;
         }
 
@@ -572,6 +595,8 @@ public final class ClearingNode implements AutoCloseable
             require(snapshotIntervalMs >= 0, SNAPSHOT_INTERVAL_MS_PROP + " must be >= 0 (0 = off)");
             require(metricsPort >= 0 && metricsPort <= 65535,
                 METRICS_PORT_PROP + " must be in [0, 65535] (0 = off): " + metricsPort);
+            require(SERVICE_CLEARING.equals(service) || SERVICE_ECHO.equals(service),
+                SERVICE_PROP + " must be " + SERVICE_CLEARING + " or " + SERVICE_ECHO + ": " + service);
 
             if (null == baseDir)
             {
@@ -901,6 +926,33 @@ public final class ClearingNode implements AutoCloseable
         }
 
         /**
+         * @return which clustered service the member runs, {@code clearing} or {@code echo}.
+         */
+        public String service()
+        {
+            return service;
+        }
+
+        /**
+         * @param service {@code clearing} (default) or {@code echo}, the benchmark's baseline.
+         * @return this.
+         */
+        public Context service(final String service)
+        {
+            checkNotConcluded();
+            this.service = service;
+            return this;
+        }
+
+        /**
+         * @return true when the member runs the echo baseline instead of the clearing service.
+         */
+        public boolean isEcho()
+        {
+            return SERVICE_ECHO.equals(service);
+        }
+
+        /**
          * @return run when the cluster terminates this member (shutdown, abort), null for none.
          */
         public Runnable terminationHook()
@@ -948,7 +1000,7 @@ public final class ClearingNode implements AutoCloseable
                 ", electionTimeoutMs=" + electionTimeoutMs + ", electionStatusIntervalMs=" + electionStatusIntervalMs +
                 ", startupCanvassTimeoutMs=" + startupCanvassTimeoutMs + ", sessionTimeoutMs=" + sessionTimeoutMs +
                 ", driverTimeoutMs=" + driverTimeoutMs + ", snapshotIntervalMs=" + snapshotIntervalMs +
-                ", metricsPort=" + metricsPort + '}';
+                ", metricsPort=" + metricsPort + ", service=" + service + '}';
         }
 
         ErrorHandler errorHandlerOrDefault()
@@ -1039,7 +1091,7 @@ public final class ClearingNode implements AutoCloseable
             return context;
         }
 
-        ClusteredServiceContainer.Context serviceContainerContext(final ClearingService service)
+        ClusteredServiceContainer.Context serviceContainerContext(final ClusteredService service)
         {
             checkConcluded();
             final ClusteredServiceContainer.Context context = new ClusteredServiceContainer.Context()
