@@ -1,5 +1,6 @@
 package dev.backstop.ops;
 
+import dev.backstop.ops.command.BenchCommand;
 import dev.backstop.ops.command.ClusterCommand;
 import dev.backstop.ops.command.DemoCommand;
 import dev.backstop.ops.command.GatewayCommand;
@@ -35,6 +36,7 @@ import java.util.concurrent.Callable;
         NodeToolCommand.Leader.class,
         NodeToolCommand.Describe.class,
         NodeToolCommand.Errors.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class
     },
     footer = {
@@ -42,6 +44,7 @@ import java.util.concurrent.Callable;
         "  backstop demo",
         "  backstop cluster start; backstop cluster status; backstop demo --attach; backstop cluster stop",
         "  backstop snapshot; backstop leader --node 1; backstop errors --node 0",
+        "  backstop bench --quick",
         "  backstop node --config ops/config/node-0.properties",
         "  backstop gateway --config ops/config/gateway.properties"
     })
