@@ -228,7 +228,7 @@ public final class EndToEndBench
                 try (EchoTarget target = new EchoTarget(clusterClient, flow))
                 {
                     log("echo: connected to the echo cluster directly, " + target.messageLength() + "-byte messages");
-                    measure(Side.ECHO, target);
+                    measure(Side.ECHO, target, cluster, false);
                 }
             }
             if (ctx.sides.contains(Side.ECHO_GATEWAY))
@@ -238,7 +238,7 @@ public final class EndToEndBench
                 try (GatewayTarget target = new GatewayTarget(
                     logon(cluster, driver, EXCHANGE_ID, SenderRole.EXCHANGE, 1), flow()))
                 {
-                    measure(Side.ECHO_GATEWAY, target);
+                    measure(Side.ECHO_GATEWAY, target, cluster, true);
                 }
             }
         }
@@ -277,7 +277,7 @@ public final class EndToEndBench
             log("backstop: BTC-PERP listed, accounts " + ACCOUNT_A + " and " + ACCOUNT_B + " funded, mark set");
             try (GatewayTarget target = new GatewayTarget(exchange, flow()))
             {
-                measure(Side.BACKSTOP, target);
+                measure(Side.BACKSTOP, target, cluster, true);
             }
         }
         finally
@@ -286,12 +286,25 @@ public final class EndToEndBench
         }
     }
 
-    private void measure(final Side side, final LoadTarget target)
+    private void measure(final Side side, final LoadTarget target, final LocalCluster cluster, final boolean gateway)
     {
-        final LoadGenerator generator = new LoadGenerator();
+        final List<ProcessHandle> nodes = new ArrayList<>();
+        for (int i = 0; i < LocalCluster.MEMBER_COUNT; i++)
+        {
+            ProcessHandle.of(cluster.node(i).pid()).ifPresent(nodes::add);
+        }
+        final CpuMeter cpu = new CpuMeter()
+            .role("nodes", nodes)
+            .role("client", List.of(ProcessHandle.current()));
+        if (gateway)
+        {
+            ProcessHandle.of(cluster.gateway().pid()).ifPresent((handle) -> cpu.role("gateway", List.of(handle)));
+        }
+        final LoadGenerator generator = new LoadGenerator(cpu);
         log(side.label() + ": closed loop, " + ctx.window + " in flight, " + seconds(ctx.warmupNs) + " s warm-up + " +
             seconds(ctx.durationNs) + " s");
-        final Measurement max = generator.closedLoop(side.label(), target, ctx.window, ctx.warmupNs, ctx.durationNs);
+        Measurement max = generator.closedLoop(side.label(), target, ctx.window, ctx.warmupNs, ctx.durationNs);
+        max = max.withCpu(cpu.perMessageUs(max.messagesMeasured()));
         record(max);
         if (Side.ECHO == side)
         {
@@ -302,7 +315,8 @@ public final class EndToEndBench
         {
             log(side.label() + ": fixed rate " + Math.round(rate) + "/s, " + seconds(ctx.settleNs()) +
                 " s settling + " + seconds(ctx.durationNs) + " s");
-            record(generator.fixedRate(side.label(), target, rate, ctx.settleNs(), ctx.durationNs));
+            final Measurement fixed = generator.fixedRate(side.label(), target, rate, ctx.settleNs(), ctx.durationNs);
+            record(fixed.withCpu(cpu.perMessageUs(fixed.messagesMeasured())));
         }
     }
 
@@ -394,7 +408,7 @@ public final class EndToEndBench
     {
         final Path runDir = ctx.runDir.resolve(name);
         final List<String> jvmOptions = new ArrayList<>(ctx.childJvmOptions);
-        if (ctx.jfr)
+        if (null != ctx.jfrSettings)
         {
             // a directory: each JVM writes hotspot-pid-<pid>-...jfr into it when it exits
             final Path jfrDir = runDir.resolve("jfr");
@@ -406,7 +420,7 @@ public final class EndToEndBench
             {
                 throw new UncheckedIOException(ex);
             }
-            jvmOptions.add("-XX:StartFlightRecording=filename=" + jfrDir + ",settings=profile");
+            jvmOptions.add("-XX:StartFlightRecording=filename=" + jfrDir + ",settings=" + ctx.jfrSettings);
         }
         final LocalCluster.Context clusterCtx = new LocalCluster.Context()
             .configDir(ctx.configDir)
@@ -639,7 +653,7 @@ public final class EndToEndBench
         private long startupTimeoutMs = 90_000;
         private long stopGraceMs = 15_000;
         private boolean keepState;
-        private boolean jfr;
+        private String jfrSettings;
         private PrintStream out = System.out;
         private PrintStream log = System.err;
         private boolean concluded;
@@ -926,13 +940,14 @@ public final class EndToEndBench
         }
 
         /**
-         * @param jfr record every node and gateway with Java Flight Recorder (profile settings) into
-         *            {@code <run dir>/<cluster>/jfr/}, written when each process exits.
+         * @param jfrSettings when not null, record every node and gateway with Java Flight Recorder into
+         *                    {@code <run dir>/<cluster>/jfr/} (written as each process exits) with these settings:
+         *                    {@code profile}, {@code default} or a .jfc file.
          * @return this.
          */
-        public Context jfr(final boolean jfr)
+        public Context jfrSettings(final String jfrSettings)
         {
-            this.jfr = jfr;
+            this.jfrSettings = jfrSettings;
             return this;
         }
 

@@ -4,6 +4,7 @@ import org.HdrHistogram.Histogram;
 import org.agrona.concurrent.BackoffIdleStrategy;
 import org.agrona.concurrent.IdleStrategy;
 
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,6 +28,37 @@ import java.util.concurrent.TimeUnit;
 final class LoadGenerator implements LoadTarget.AnswerListener
 {
     /**
+     * Told when the measured part of a run begins and ends (warm-up and drain excluded), to take readings that
+     * belong to exactly that time, such as the processes' CPU time.
+     */
+    interface Observer
+    {
+        /**
+         * Does nothing.
+         */
+        Observer NONE = new Observer()
+        {
+            public void onMeasureStart()
+            {
+            }
+
+            public void onMeasureEnd()
+            {
+            }
+        };
+
+        /**
+         * The first recorded message is about to go.
+         */
+        void onMeasureStart();
+
+        /**
+         * The last recorded message has gone (answers may still be outstanding).
+         */
+        void onMeasureEnd();
+    }
+
+    /**
      * Most messages in flight (the ring of send times); a fixed-rate run that falls this far behind waits.
      */
     static final int MAX_IN_FLIGHT = 1 << 20;
@@ -34,6 +66,7 @@ final class LoadGenerator implements LoadTarget.AnswerListener
     private static final long HIGHEST_TRACKABLE_NS = TimeUnit.SECONDS.toNanos(300);
     private static final long MIN_DRAIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
 
+    private final Observer observer;
     private final long[] startNs = new long[MAX_IN_FLIGHT];
     private final Histogram histogram = new Histogram(HIGHEST_TRACKABLE_NS, 3);
     private final IdleStrategy idle =
@@ -51,6 +84,22 @@ final class LoadGenerator implements LoadTarget.AnswerListener
     private long windowEndNs = Long.MAX_VALUE;
     private long answersInWindow;
     private long lastAnswerNs;
+
+    /**
+     * A generator that reports to no one.
+     */
+    LoadGenerator()
+    {
+        this(Observer.NONE);
+    }
+
+    /**
+     * @param observer told when each measured part begins and ends.
+     */
+    LoadGenerator(final Observer observer)
+    {
+        this.observer = observer;
+    }
 
     /**
      * Closed loop with a window: the maximum sustainable rate.
@@ -80,6 +129,7 @@ final class LoadGenerator implements LoadTarget.AnswerListener
             if (!recording && nowNs - warmEndNs >= 0)
             {
                 recording = true;
+                observer.onMeasureStart();
                 target.takeErrorSummary();
                 firstRecordedId = lastSentId + 1;
                 windowStartNs = nowNs;
@@ -87,6 +137,7 @@ final class LoadGenerator implements LoadTarget.AnswerListener
             if (nowNs - endNs >= 0)
             {
                 windowEndNs = nowNs;
+                observer.onMeasureEnd();
                 break;
             }
 
@@ -156,6 +207,7 @@ final class LoadGenerator implements LoadTarget.AnswerListener
                 }
                 if (k == warmupCount)
                 {
+                    observer.onMeasureStart();
                     target.takeErrorSummary();
                     firstRecordedId = id;
                     windowStartNs = dueNs;
@@ -166,6 +218,10 @@ final class LoadGenerator implements LoadTarget.AnswerListener
             }
             work += target.poll(this);
             idle(target, work, nowNs);
+        }
+        if (k > warmupCount)
+        {
+            observer.onMeasureEnd();
         }
         final long unsent = total - k;
         final boolean drained = drain(target, durationNs);
@@ -256,7 +312,7 @@ final class LoadGenerator implements LoadTarget.AnswerListener
         final String errorCodes)
     {
         return new Measurement(side, mode, offeredRate, window, durationNs / 1e9, achievedRate, sent,
-            recordedAnswers, errors, complete, 0, errorCodes, Measurement.Latency.of(histogram));
+            recordedAnswers, errors, complete, 0, errorCodes, Map.of(), Measurement.Latency.of(histogram));
     }
 
     private void reset()

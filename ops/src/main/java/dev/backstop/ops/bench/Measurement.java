@@ -3,6 +3,8 @@ package dev.backstop.ops.bench;
 import dev.backstop.ops.demo.JsonLine;
 import org.HdrHistogram.Histogram;
 
+import java.util.Map;
+
 /**
  * One measurement of one side: a closed-loop maximum-rate run ({@code mode "max"}) or a fixed-rate run
  * ({@code mode "fixed"}), printed as one JSON line.
@@ -20,6 +22,9 @@ import org.HdrHistogram.Histogram;
  * @param complete     every message due was sent and answered before the drain timed out.
  * @param unsent       messages of a fixed-rate schedule never sent (an overloaded run gives up).
  * @param errorCodes   the errors by result code, e.g. {@code BACK_PRESSURED:3}, empty when none.
+ * @param cpuUsPerMessage CPU time per message measured, in microseconds, by role ({@code nodes} for the three
+ *                     node processes together, {@code gateway}, {@code client} for the load generator's JVM and
+ *                     its media driver); empty when not measured.
  * @param latency      latency percentiles.
  */
 public record Measurement(
@@ -35,6 +40,7 @@ public record Measurement(
     boolean complete,
     long unsent,
     String errorCodes,
+    Map<String, Double> cpuUsPerMessage,
     Latency latency)
 {
     /**
@@ -44,7 +50,26 @@ public record Measurement(
     Measurement withUnsent(final long unsent)
     {
         return new Measurement(side, mode, offeredRate, window, durationS, achievedRate, sent, count, errors,
-            complete, unsent, errorCodes, latency);
+            complete, unsent, errorCodes, cpuUsPerMessage, latency);
+    }
+
+    /**
+     * @param cpuUsPerMessage CPU microseconds per message by role.
+     * @return a copy with the CPU figures set.
+     */
+    Measurement withCpu(final Map<String, Double> cpuUsPerMessage)
+    {
+        return new Measurement(side, mode, offeredRate, window, durationS, achievedRate, sent, count, errors,
+            complete, unsent, errorCodes, Map.copyOf(cpuUsPerMessage), latency);
+    }
+
+    /**
+     * @return messages the measured time carried: answers in the window for the closed loop, messages sent for a
+     * fixed rate.
+     */
+    double messagesMeasured()
+    {
+        return Double.isNaN(offeredRate) ? achievedRate * durationS : sent;
     }
 
     /**
@@ -89,6 +114,14 @@ public record Measurement(
         if (!errorCodes.isEmpty())
         {
             json.field("errorCodes", errorCodes);
+        }
+        for (final String role : new String[]{ "nodes", "gateway", "client" })
+        {
+            final Double cpu = cpuUsPerMessage.get(role);
+            if (null != cpu)
+            {
+                json.field("cpuUsPerMsg" + Character.toUpperCase(role.charAt(0)) + role.substring(1), cpu);
+            }
         }
         return json
             .field("p50Us", latency.p50Us())

@@ -90,9 +90,10 @@ public final class BenchCommand implements Callable<Integer>
         description = "-Xmx of the gateway process (default ${DEFAULT-VALUE}).")
     String gatewayHeap;
 
-    @Option(names = "--jfr",
-        description = "Record every node and gateway with Java Flight Recorder into <run dir>/<cluster>/jfr/.")
-    boolean jfr;
+    @Option(names = "--jfr", paramLabel = "SETTINGS", arity = "0..1", fallbackValue = "profile",
+        description = "Record every node and gateway with Java Flight Recorder into <run dir>/<cluster>/jfr/, with "
+            + "the given settings (default profile; a .jfc file for a finer sampling period).")
+    String jfr;
 
     @Option(names = "--keep-state",
         description = "Keep the nodes' cluster and archive directories (deleted by default; logs are kept).")
@@ -127,7 +128,7 @@ public final class BenchCommand implements Callable<Integer>
             .fixedRate(rate)
             .nodeHeap(nodeHeap)
             .gatewayHeap(gatewayHeap)
-            .jfr(jfr)
+            .jfrSettings(jfr)
             .keepState(keepState);
         if (null != warmupS)
         {
