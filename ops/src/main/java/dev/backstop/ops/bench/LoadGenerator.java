@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  *     to the earlier ones, and its latency runs from that <em>intended</em> time, not from when it actually left:
  *     a stall delays every message due during it and each of them counts the wait (coordinated omission
  *     corrected, as in wrk2 and HdrHistogram's own advice). A message that meets back pressure is offered again
- *     on the next pass, still timed from when it was due.</li>
+ *     on the next pass, still timed from when it was due, and so does one held back because
+ *     {@link #FIXED_RATE_MAX_IN_FLIGHT} messages are already unanswered.</li>
  * </ul>
  * Each phase starts with a warm-up whose messages are not recorded, stops sending at its end and then waits for
  * every answer (the drain), so {@code count == sent} unless answers were lost. Latencies go into an HdrHistogram in
@@ -59,9 +60,16 @@ final class LoadGenerator implements LoadTarget.AnswerListener
     }
 
     /**
-     * Most messages in flight (the ring of send times); a fixed-rate run that falls this far behind waits.
+     * Size of the ring of send times, far more than any run keeps in flight.
      */
     static final int MAX_IN_FLIGHT = 1 << 20;
+    /**
+     * Most messages a fixed-rate run keeps in flight: one that falls this far behind waits, its messages counting
+     * the wait from when they were due. A real sender keeps no more: the cluster retains 4096 results per sender
+     * for resends, and a gateway refuses a sender's command beyond its own limit, after which every later command
+     * of a pipelining sender is refused as out of sequence.
+     */
+    static final int FIXED_RATE_MAX_IN_FLIGHT = 4096;
     private static final int MASK = MAX_IN_FLIGHT - 1;
     private static final long HIGHEST_TRACKABLE_NS = TimeUnit.SECONDS.toNanos(300);
     private static final long MIN_DRAIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
@@ -198,7 +206,8 @@ final class LoadGenerator implements LoadTarget.AnswerListener
             }
             int work = 0;
             long dueNs;
-            while (k < total && nowNs - (dueNs = beginNs + (long)(k * intervalNs)) >= 0 && inFlight < MASK)
+            while (k < total && nowNs - (dueNs = beginNs + (long)(k * intervalNs)) >= 0 &&
+                inFlight < FIXED_RATE_MAX_IN_FLIGHT)
             {
                 final long id = target.trySend();
                 if (id < 0)
