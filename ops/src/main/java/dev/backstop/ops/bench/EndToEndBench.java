@@ -701,10 +701,10 @@ public final class EndToEndBench
                     throw new IllegalArgumentException("rate fractions must be in (0, 4]: " + fraction);
                 }
             }
-            if (window < 1 || window > 4096)
+            if (window < 1 || window > LoadGenerator.FIXED_RATE_MAX_IN_FLIGHT)
             {
-                throw new IllegalArgumentException("window must be 1 to 4096 (the cluster keeps 4096 results per " +
-                    "sender for resends): " + window);
+                throw new IllegalArgumentException("window must be 1 to " + LoadGenerator.FIXED_RATE_MAX_IN_FLIGHT +
+                    " (what a client keeps for resends): " + window);
             }
             if (fixedRate < 0)
             {

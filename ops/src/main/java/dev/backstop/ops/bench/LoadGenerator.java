@@ -65,11 +65,12 @@ final class LoadGenerator implements LoadTarget.AnswerListener
     static final int MAX_IN_FLIGHT = 1 << 20;
     /**
      * Most messages a fixed-rate run keeps in flight: one that falls this far behind waits, its messages counting
-     * the wait from when they were due. A real sender keeps no more: the cluster retains 4096 results per sender
-     * for resends, and a gateway refuses a sender's command beyond its own limit, after which every later command
-     * of a pipelining sender is refused as out of sequence.
+     * the wait from when they were due. A real sender keeps no more: its client keeps the last 1024 requests for
+     * resends, the cluster 4096 results per sender (a command resent behind more than that many newer ones finds
+     * its result expired), and a gateway refuses a sender's command beyond its own limit, after which every later
+     * command of a pipelining sender is refused as out of sequence.
      */
-    static final int FIXED_RATE_MAX_IN_FLIGHT = 4096;
+    static final int FIXED_RATE_MAX_IN_FLIGHT = 1024;
     private static final int MASK = MAX_IN_FLIGHT - 1;
     private static final long HIGHEST_TRACKABLE_NS = TimeUnit.SECONDS.toNanos(300);
     private static final long MIN_DRAIN_TIMEOUT_NS = TimeUnit.SECONDS.toNanos(10);
