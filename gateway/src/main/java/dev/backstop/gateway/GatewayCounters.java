@@ -70,6 +70,8 @@ public final class GatewayCounters implements AutoCloseable
     public final AtomicCounter eventsDropped;
     /** Sessions (image sources) the ingress adapter holds, logged on or not (a level, not a count). */
     public final AtomicCounter sessions;
+    /** Results the cluster's egress lost (a later result of the same sender came first): resent at once. */
+    public final AtomicCounter lostResults;
     /** Answers by command type and result code, and command latency (Micrometer only, not Aeron counters). */
     public final CommandMetrics commands = new CommandMetrics();
 
@@ -100,6 +102,7 @@ public final class GatewayCounters implements AutoCloseable
         eventGaps = add(allocator, "events.gaps", "event sequence gaps");
         eventsDropped = add(allocator, "events.dropped", "events dropped");
         sessions = add(allocator, "sessions", "sessions");
+        lostResults = add(allocator, "results.lost", "results lost by the cluster's egress");
     }
 
     /**

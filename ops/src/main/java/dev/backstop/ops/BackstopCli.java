@@ -1,5 +1,6 @@
 package dev.backstop.ops;
 
+import dev.backstop.ops.command.BenchCommand;
 import dev.backstop.ops.command.ClusterCommand;
 import dev.backstop.ops.command.DemoCommand;
 import dev.backstop.ops.command.GatewayCommand;
@@ -38,6 +39,7 @@ import java.util.concurrent.Callable;
         NodeToolCommand.Errors.class,
         NodeToolCommand.Recordings.class,
         TraderCommand.class,
+        BenchCommand.class,
         CommandLine.HelpCommand.class
     },
     footer = {
@@ -45,6 +47,7 @@ import java.util.concurrent.Callable;
         "  backstop demo",
         "  backstop cluster start; backstop cluster status; backstop demo --attach; backstop cluster stop",
         "  backstop snapshot; backstop leader --node 1; backstop errors --node 0; backstop recordings --node 0",
+        "  backstop bench --quick",
         "  backstop node --config ops/config/node-0.properties",
         "  backstop gateway --config ops/config/gateway.properties",
         "  backstop trader --gateway 127.0.0.1:9400 --duration 30"

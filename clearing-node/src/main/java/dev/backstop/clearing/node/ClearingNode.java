@@ -7,6 +7,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.agrona.concurrent.status.CountersReader;
 import dev.backstop.clearing.service.ClearingService;
 import dev.backstop.clearing.service.StateReport;
+import dev.backstop.clearing.service.EchoService;
 import io.aeron.archive.Archive;
 import io.aeron.archive.ArchiveThreadingMode;
 import io.aeron.archive.client.AeronArchive;
@@ -14,6 +15,7 @@ import io.aeron.cluster.ClusterControl;
 import io.aeron.cluster.ClusteredMediaDriver;
 import io.aeron.cluster.ConsensusModule;
 import io.aeron.cluster.service.Cluster;
+import io.aeron.cluster.service.ClusteredService;
 import io.aeron.cluster.service.ClusteredServiceContainer;
 import io.aeron.driver.MediaDriver;
 import io.aeron.driver.ThreadingMode;
@@ -67,6 +69,7 @@ public final class ClearingNode implements AutoCloseable
 
     private final Context context;
     private final ClearingService service;
+    private final ClusteredService clusteredService;
     private final ClusteredMediaDriver clusteredMediaDriver;
     private final ClusteredServiceContainer container;
     private final AgentRunner snapshotSchedulerRunner;
@@ -76,7 +79,8 @@ public final class ClearingNode implements AutoCloseable
     private ClearingNode(final Context context)
     {
         this.context = context;
-        this.service = new ClearingService();
+        this.service = context.isEcho() ? null : new ClearingService();
+        this.clusteredService = context.isEcho() ? new EchoService() : service;
 
         ClusteredMediaDriver mediaDriver = null;
         ClusteredServiceContainer serviceContainer = null;
@@ -85,7 +89,7 @@ public final class ClearingNode implements AutoCloseable
         {
             mediaDriver = ClusteredMediaDriver.launch(
                 context.mediaDriverContext(), context.archiveContext(), context.consensusModuleContext());
-            serviceContainer = ClusteredServiceContainer.launch(context.serviceContainerContext(service));
+            serviceContainer = ClusteredServiceContainer.launch(context.serviceContainerContext(clusteredService));
 
             if (context.snapshotIntervalMs() > 0)
             {
@@ -132,11 +136,14 @@ public final class ClearingNode implements AutoCloseable
         final CountersReader counters = mediaDriver.mediaDriver().context().countersManager();
         AeronCounterGauges.bindDriver(registry, counters, METRICS_PREFIX);
         AeronCounterGauges.bindCluster(registry, counters, METRICS_PREFIX);
-        service.metrics().bindTo(registry, METRICS_PREFIX);
         final MetricsHttpServer server = MetricsHttpServer.start(
             context.metricsHost(), context.metricsPort(), registry, "backstop-node-" + context.nodeId() + "-metrics");
-        server.route(STATE_PATH, () -> stateJson(service));
-        server.beforeScrape(service.metrics()::registerNewMeters);
+        if (null != service)
+        {
+            service.metrics().bindTo(registry, METRICS_PREFIX);
+            server.route(STATE_PATH, () -> stateJson(service));
+            server.beforeScrape(service.metrics()::registerNewMeters);
+        }
         return server;
     }
 
@@ -203,7 +210,8 @@ public final class ClearingNode implements AutoCloseable
                 context.hostname(), context.nodeId(), context.portBase(), ClusterTopology.INGRESS_PORT_OFFSET) +
             " clusterDir=" + context.clusterDir().getAbsolutePath() +
             " archiveDir=" + context.archiveDir().getAbsolutePath() +
-            " aeronDir=" + context.aeronDirectoryName();
+            " aeronDir=" + context.aeronDirectoryName() +
+            (context.isEcho() ? " service=" + SERVICE_ECHO : "");
     }
 
     /**
@@ -215,11 +223,24 @@ public final class ClearingNode implements AutoCloseable
     }
 
     /**
-     * @return the clustered service of this member.
+     * @return the clearing service of this member.
+     * @throws IllegalStateException when the member runs the echo baseline instead ({@code backstop.node.service}).
      */
     public ClearingService service()
     {
+        if (null == service)
+        {
+            throw new IllegalStateException("this node runs the " + SERVICE_ECHO + " service, not the clearing service");
+        }
         return service;
+    }
+
+    /**
+     * @return the clustered service this member runs: the clearing service or the echo baseline.
+     */
+    public ClusteredService clusteredService()
+    {
+        return clusteredService;
     }
 
     /**
@@ -434,6 +455,7 @@ public final class ClearingNode implements AutoCloseable
         private long snapshotIntervalMs = SNAPSHOT_INTERVAL_MS_DEFAULT;
         private int metricsPort = METRICS_PORT_DEFAULT;
         private String metricsHost = METRICS_HOST_DEFAULT;
+        private String service = SERVICE_DEFAULT;
         private Runnable terminationHook;
         private ErrorHandler errorHandler;
 
@@ -560,6 +582,7 @@ public final class ClearingNode implements AutoCloseable
             snapshotIntervalMs = longValue(properties, SNAPSHOT_INTERVAL_MS_PROP, snapshotIntervalMs);
             metricsPort = intValue(properties, METRICS_PORT_PROP, metricsPort);
             metricsHost = properties.getProperty(METRICS_HOST_PROP, metricsHost).trim();
+            service = properties.getProperty(SERVICE_PROP, service).trim();
             return this;
         }
 
@@ -626,6 +649,8 @@ public final class ClearingNode implements AutoCloseable
             require(snapshotIntervalMs >= 0, SNAPSHOT_INTERVAL_MS_PROP + " must be >= 0 (0 = off)");
             require(metricsPort >= 0 && metricsPort <= 65535,
                 METRICS_PORT_PROP + " must be in [0, 65535] (0 = off): " + metricsPort);
+            require(SERVICE_CLEARING.equals(service) || SERVICE_ECHO.equals(service),
+                SERVICE_PROP + " must be " + SERVICE_CLEARING + " or " + SERVICE_ECHO + ": " + service);
 
             if (null == baseDir)
             {
@@ -997,6 +1022,33 @@ public final class ClearingNode implements AutoCloseable
         }
 
         /**
+         * @return which clustered service the member runs, {@code clearing} or {@code echo}.
+         */
+        public String service()
+        {
+            return service;
+        }
+
+        /**
+         * @param service {@code clearing} (default) or {@code echo}, the benchmark's baseline.
+         * @return this.
+         */
+        public Context service(final String service)
+        {
+            checkNotConcluded();
+            this.service = service;
+            return this;
+        }
+
+        /**
+         * @return true when the member runs the echo baseline instead of the clearing service.
+         */
+        public boolean isEcho()
+        {
+            return SERVICE_ECHO.equals(service);
+        }
+
+        /**
          * @return run when the cluster terminates this member (shutdown, abort), null for none.
          */
         public Runnable terminationHook()
@@ -1045,7 +1097,7 @@ public final class ClearingNode implements AutoCloseable
                 ", startupCanvassTimeoutMs=" + startupCanvassTimeoutMs + ", sessionTimeoutMs=" + sessionTimeoutMs +
                 ", driverTimeoutMs=" + driverTimeoutMs + ", snapshotIntervalMs=" + snapshotIntervalMs +
                 ", metricsPort=" + metricsPort +
-                ", metricsHost=" + metricsHost + ", memberHosts=" + memberHosts + '}';
+                ", metricsHost=" + metricsHost + ", memberHosts=" + memberHosts + ", service=" + service + '}';
         }
 
         ErrorHandler errorHandlerOrDefault()
@@ -1136,7 +1188,7 @@ public final class ClearingNode implements AutoCloseable
             return context;
         }
 
-        ClusteredServiceContainer.Context serviceContainerContext(final ClearingService service)
+        ClusteredServiceContainer.Context serviceContainerContext(final ClusteredService service)
         {
             checkConcluded();
             final ClusteredServiceContainer.Context context = new ClusteredServiceContainer.Context()

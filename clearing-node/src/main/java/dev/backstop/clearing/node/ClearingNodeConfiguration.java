@@ -176,6 +176,16 @@ public final class ClearingNodeConfiguration
     public static final String METRICS_HOST_DEFAULT = ClusterTopology.DEFAULT_HOSTNAME;
 
     /**
+     * Which clustered service the node runs: {@code clearing} (the clearinghouse, {@code ClearingService}) or
+     * {@code echo} ({@code EchoService}, the baseline of {@code backstop bench}: same node, same configuration, no
+     * clearing). Every member of a cluster must run the same service.
+     */
+    public static final String SERVICE_PROP = "backstop.node.service";
+    public static final String SERVICE_CLEARING = "clearing";
+    public static final String SERVICE_ECHO = "echo";
+    public static final String SERVICE_DEFAULT = SERVICE_CLEARING;
+
+    /**
      * Every key the node reads.
      */
     public static final List<String> KEYS = List.of(
@@ -203,7 +213,8 @@ public final class ClearingNodeConfiguration
         DRIVER_TIMEOUT_MS_PROP,
         SNAPSHOT_INTERVAL_MS_PROP,
         METRICS_PORT_PROP,
-        METRICS_HOST_PROP);
+        METRICS_HOST_PROP,
+        SERVICE_PROP);
 
     private ClearingNodeConfiguration()
     {

@@ -20,9 +20,14 @@ import java.util.function.Consumer;
 final class Egress
 {
     /**
-     * Attempts per message before it is dropped; with the backoff idle strategy this bounds the stall to a few ms.
+     * Attempts per message before it is dropped. The waits between attempts come from the cluster's idle strategy;
+     * with the node's backoff (10 spins, 20 yields, then parks from 1 us doubling to 1 ms) the first 30 attempts
+     * take microseconds, the next ten about a millisecond and the last ten a millisecond each, so a message is
+     * dropped only after about 10 ms of back pressure. Ten attempts, as before, were all spins: any momentary back
+     * pressure (a gateway's driver parked for a millisecond, a full flow-control window under a burst of events)
+     * dropped results and events, each costing the sender a resend timeout and the gateway an event replay.
      */
-    static final int MAX_OFFER_ATTEMPTS = 10;
+    static final int MAX_OFFER_ATTEMPTS = 50;
 
     private final Consumer<ClientSession> broadcastToSession = this::offerBroadcast;
     private Cluster cluster;

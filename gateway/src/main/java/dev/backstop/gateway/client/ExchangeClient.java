@@ -301,6 +301,45 @@ public final class ExchangeClient implements AutoCloseable
     }
 
     /**
+     * Offers a trade without orders once, without waiting and without polling for answers, for a load generator
+     * that paces itself and reads the answers through {@link #pollResponses} (the blocking sends poll while they
+     * retry back pressure, and would keep answers from such a caller's listener). The sequence is used only when
+     * the offer succeeds.
+     *
+     * @return the sequence it carries, or the negative {@link Publication} result (BACK_PRESSURED, ADMIN_ACTION,
+     * NOT_CONNECTED, ...) when it was not sent: then nothing changed and the next request reuses the sequence.
+     */
+    public long trySendTrade(
+        final long venueTradeId,
+        final int instrumentId,
+        final long buyAccountId,
+        final long sellAccountId,
+        final long priceTicks,
+        final long quantityLots)
+    {
+        final long sequence = nextSequence;
+        tradeEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .sequence(sequence)
+            .venueTradeId(venueTradeId)
+            .instrumentId(instrumentId)
+            .buyAccountId(buyAccountId)
+            .sellAccountId(sellAccountId)
+            .priceTicks(priceTicks)
+            .quantityLots(quantityLots)
+            .buyOrderId(0)
+            .sellOrderId(0);
+        final int length = HEADER_LENGTH + tradeEncoder.encodedLength();
+        final long result = publication.offer(buffer, 0, length);
+        if (result < 0)
+        {
+            return result;
+        }
+        remember(sequence, length);
+        nextSequence = sequence + 1;
+        return sequence;
+    }
+
+    /**
      * Submits a price observation (exchange role) stamped with this machine's clock as the source time, and waits
      * for the outcome.
      *
@@ -1143,6 +1182,14 @@ public final class ExchangeClient implements AutoCloseable
         {
             throw new IllegalArgumentException("request too long: " + length + " bytes");
         }
+        remember(sequence, length);
+        offerOrThrow(buffer, 0, length);
+        nextSequence = sequence + 1;
+        return sequence;
+    }
+
+    private void remember(final long sequence, final int length)
+    {
         final int index = (int)(sequence & (SENT_HISTORY - 1));
         if (null == sentCommands[index] || sentCommands[index].capacity() < length)
         {
@@ -1151,10 +1198,6 @@ public final class ExchangeClient implements AutoCloseable
         sentCommands[index].putBytes(0, buffer, 0, length);
         sentLengths[index] = length;
         sentSequences[index] = sequence;
-
-        offerOrThrow(buffer, 0, length);
-        nextSequence = sequence + 1;
-        return sequence;
     }
 
     private void offerOrThrow(final DirectBuffer buffer, final int offset, final int length)

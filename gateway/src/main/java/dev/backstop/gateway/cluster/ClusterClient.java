@@ -537,6 +537,13 @@ public final class ClusterClient implements AutoCloseable
                     rewindRequested = true;
                     break;
                 }
+                if (unacknowledged.resultOvertookEarlier(senderId, sequence))
+                {
+                    // The cluster's egress dropped the earlier result under back pressure: resend in order once
+                    // the current pass is out, while the cluster still holds that result for replay.
+                    rewindRequested = true;
+                    counters.lostResults.incrementRelease();
+                }
                 deliver(senderId, sequence, templateId, buffer, offset, length, result.templateId(),
                     result.resultCode());
                 break;

@@ -216,6 +216,32 @@ public final class UnacknowledgedCommands
     }
 
     /**
+     * Whether the result just arrived for (senderId, sequence) overtook the result of an earlier command, which was
+     * then lost on the way: the cluster applies a sender's commands in sequence order and answers them in log order
+     * on one egress stream, so when the oldest unanswered command is this sender's, has a lower sequence and was
+     * offered no later than the one answered (sent once, so its result is from that send), the earlier result will
+     * not come (a back-pressured egress dropped it). Resending at once, while the cluster still holds that result
+     * for replay, beats waiting for the resend timeout, by which time a busy sender may have pushed it out of the
+     * cluster's window (SEQUENCE_REPLAY_EXPIRED). Only the oldest entry is looked at, so the check costs nothing per
+     * result; a loss further back is seen once it is the oldest, or by the resend timeout.
+     *
+     * @param senderId sender of the result.
+     * @param sequence its sequence.
+     * @return true when an earlier command's result was lost.
+     */
+    public boolean resultOvertookEarlier(final long senderId, final long sequence)
+    {
+        final Entry oldest = head;
+        if (null == oldest || Kind.COMMAND != oldest.kind || oldest.senderId != senderId || oldest.key >= sequence ||
+            0 == oldest.sendCount)
+        {
+            return false;
+        }
+        final Entry answered = command(senderId, sequence);
+        return null != answered && 1 == answered.sendCount && oldest.lastSentNs <= answered.lastSentNs;
+    }
+
+    /**
      * Appends a command to send.
      *
      * @return the entry, or null when full.

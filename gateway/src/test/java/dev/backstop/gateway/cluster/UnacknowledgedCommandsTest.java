@@ -72,6 +72,44 @@ final class UnacknowledgedCommandsTest
     }
 
     @Test
+    void seesALostResultWhenALaterResultOfTheSameSenderOvertakesIt()
+    {
+        final UnacknowledgedCommands commands = new UnacknowledgedCommands(10);
+        commands.addCommand(1, 5, command, 0, 8, 0);
+        commands.addCommand(1, 6, command, 0, 8, 0);
+        commands.addCommand(2, 9, command, 0, 8, 0);
+        commands.addCommand(1, 7, command, 0, 8, 0);
+        commands.markCursorSent(100);
+        commands.markCursorSent(100);
+        commands.markCursorSent(101);
+        assertFalse(commands.resultOvertookEarlier(1, 7), "7 was never sent: its result cannot have come");
+        commands.markCursorSent(102);
+
+        assertFalse(commands.resultOvertookEarlier(1, 5), "the oldest itself");
+        assertTrue(commands.resultOvertookEarlier(1, 6), "6 was sent in the same pass after 5: 5's result was lost");
+        assertTrue(commands.resultOvertookEarlier(1, 7));
+        assertFalse(commands.resultOvertookEarlier(2, 9), "another sender's results say nothing about sender 1's");
+        assertFalse(commands.resultOvertookEarlier(1, 8), "not an unanswered command");
+
+        // after a resend pass every command has gone twice: a result may be from either send, so no conclusion
+        commands.rewind();
+        for (int i = 0; i < 4; i++)
+        {
+            commands.markCursorSent(200);
+        }
+        assertFalse(commands.resultOvertookEarlier(1, 6));
+
+        // a fresh command sent after 5's resend, answered first: 5's resent result was lost again
+        commands.addCommand(1, 8, command, 0, 8, 0);
+        commands.markCursorSent(201);
+        assertTrue(commands.resultOvertookEarlier(1, 8));
+        commands.acknowledgeCommand(1, 5);
+        commands.acknowledgeCommand(1, 6);
+        commands.acknowledgeCommand(1, 7);
+        assertFalse(commands.resultOvertookEarlier(1, 8), "the oldest is another sender's now");
+    }
+
+    @Test
     void findsEarlierUnansweredCommandOfTheSameSender()
     {
         final UnacknowledgedCommands commands = new UnacknowledgedCommands(10);

@@ -79,7 +79,7 @@ final class GatewayPorts
         overrides.put(Gateway.Context.CLUSTER_INGRESS_ENDPOINTS_PROP,
             ClusterTopology.ingressEndpoints(host, portBase, LocalCluster.MEMBER_COUNT));
         overrides.put(Gateway.Context.CLUSTER_EGRESS_CHANNEL_PROP,
-            "aeron:udp?endpoint=" + host + ":" + gatewayPort(portBase, CLUSTER_EGRESS_OFFSET) + "|term-length=128k");
+            "aeron:udp?endpoint=" + host + ":" + gatewayPort(portBase, CLUSTER_EGRESS_OFFSET) + "|term-length=512k");
         overrides.put(Gateway.Context.EVENT_CHANNEL_PROP,
             "aeron:udp?control=" + eventControlEndpoint(portBase) + "|control-mode=dynamic");
         overrides.put(Gateway.Context.METRICS_PORT_PROP,

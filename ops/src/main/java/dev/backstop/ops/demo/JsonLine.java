@@ -22,6 +22,25 @@ public final class JsonLine
 
     /**
      * @param name  field name.
+     * @param value field value, finite (NaN and infinities have no JSON form: written as null).
+     * @return this.
+     */
+    public JsonLine field(final String name, final double value)
+    {
+        name(name);
+        if (Double.isNaN(value) || Double.isInfinite(value))
+        {
+            json.append("null");
+        }
+        else
+        {
+            json.append(value);
+        }
+        return this;
+    }
+
+    /**
+     * @param name  field name.
      * @param value field value.
      * @return this.
      */

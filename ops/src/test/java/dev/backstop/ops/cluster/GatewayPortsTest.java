@@ -56,7 +56,7 @@ class GatewayPortsTest
         assertEquals("aeron:udp?endpoint=127.0.0.1:22400", overrides.get(Gateway.Context.INGRESS_UDP_CHANNEL_PROP));
         assertEquals("0=127.0.0.1:22002,1=127.0.0.1:22102,2=127.0.0.1:22202",
             overrides.get(Gateway.Context.CLUSTER_INGRESS_ENDPOINTS_PROP));
-        assertEquals("aeron:udp?endpoint=127.0.0.1:22420|term-length=128k",
+        assertEquals("aeron:udp?endpoint=127.0.0.1:22420|term-length=512k",
             overrides.get(Gateway.Context.CLUSTER_EGRESS_CHANNEL_PROP));
         assertEquals("aeron:udp?control=127.0.0.1:22410|control-mode=dynamic",
             overrides.get(Gateway.Context.EVENT_CHANNEL_PROP));

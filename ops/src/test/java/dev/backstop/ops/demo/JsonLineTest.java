@@ -24,6 +24,17 @@ class JsonLineTest
     }
 
     @Test
+    void shouldWriteDoublesAndNullForWhatJsonCannotHold()
+    {
+        assertEquals("{\"ratio\":0.75,\"rate\":12000.5,\"nan\":null,\"inf\":null}", new JsonLine()
+            .field("ratio", 0.75)
+            .field("rate", 12000.5)
+            .field("nan", Double.NaN)
+            .field("inf", Double.POSITIVE_INFINITY)
+            .toString());
+    }
+
+    @Test
     void shouldWriteEmptyObject()
     {
         assertEquals("{}", new JsonLine().toString());
