@@ -48,6 +48,14 @@ public final class Instrument
     private final int[] scratchInitialPpm = new int[MarginBrackets.MAX_BRACKETS];
     private final int[] scratchMaintenancePpm = new int[MarginBrackets.MAX_BRACKETS];
 
+    // Settlement (issue 4): the last settlement price and what happened since the last variation margin cycle.
+    private long settlementPriceTicks;
+    private long feesSinceSettlement;
+    private long realisedGainsSinceSettlement;
+    private long realisedLossesSinceSettlement;
+    private final PerpetualFunding funding = new PerpetualFunding();
+    private final CircuitBreaker circuitBreaker = new CircuitBreaker();
+
     Instrument(
         final int instrumentId,
         final String symbol,
@@ -346,6 +354,68 @@ public final class Instrument
         }
         System.arraycopy(holderAccountIds, index + 1, holderAccountIds, index, holderCount - index - 1);
         holderCount--;
+    }
+
+    /**
+     * @return the last settlement price in ticks: the mark of the last variation margin cycle, or the first mark
+     * before the first cycle; 0 before any mark. The circuit breaker's band is a share of it.
+     */
+    public long settlementPriceTicks()
+    {
+        return settlementPriceTicks;
+    }
+
+    /**
+     * @return fees both sides of every trade paid since the last variation margin cycle, in micro-units.
+     */
+    public long feesSinceSettlement()
+    {
+        return feesSinceSettlement;
+    }
+
+    /**
+     * @return realised gains paid into accounts' cash by closing fills since the last variation margin cycle.
+     */
+    public long realisedGainsSinceSettlement()
+    {
+        return realisedGainsSinceSettlement;
+    }
+
+    /**
+     * @return realised losses (positive) taken from accounts' cash by closing fills since the last variation margin
+     * cycle.
+     */
+    public long realisedLossesSinceSettlement()
+    {
+        return realisedLossesSinceSettlement;
+    }
+
+    /**
+     * @return the instrument's perpetual funding (interval, rates, premium accumulator).
+     */
+    public PerpetualFunding funding()
+    {
+        return funding;
+    }
+
+    /**
+     * @return the instrument's circuit breaker (band, window, halt).
+     */
+    public CircuitBreaker circuitBreaker()
+    {
+        return circuitBreaker;
+    }
+
+    void settlementPriceTicks(final long settlementPriceTicks)
+    {
+        this.settlementPriceTicks = settlementPriceTicks;
+    }
+
+    void sinceSettlement(final long fees, final long realisedGains, final long realisedLosses)
+    {
+        this.feesSinceSettlement = fees;
+        this.realisedGainsSinceSettlement = realisedGains;
+        this.realisedLossesSinceSettlement = realisedLosses;
     }
 
     void markPriceTicks(final long markPriceTicks)

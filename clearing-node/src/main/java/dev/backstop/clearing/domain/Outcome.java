@@ -36,7 +36,10 @@ public enum Outcome
     NOT_A_LIQUIDITY_PROVIDER(33, "account is not a registered backstop liquidity provider"),
     NO_AUCTION_OPEN(34, "no liquidation auction is open for that slice"),
     INSUFFICIENT_CAPACITY(35, "exceeds the remaining declared or margin capacity"),
-    UNKNOWN_POOL(36, "unknown backstop pool");
+    UNKNOWN_POOL(36, "unknown backstop pool"),
+    // settlement and circuit breakers (issue 4, S): codes 50-55
+    INSTRUMENT_HALTED(50, "instrument halted by its circuit breaker: only risk-reducing orders and trades are accepted"),
+    INSTRUMENT_NOT_HALTED(51, "instrument is not halted");
 
     private static final Outcome[] BY_CODE = new Outcome[64];
 

@@ -44,9 +44,14 @@ public enum RiskCause
     /**
      * A backstop pool or a liquidity provider took over positions.
      */
-    TAKEOVER(8);
+    TAKEOVER(8),
 
-    private static final RiskCause[] BY_CODE = new RiskCause[16];
+    /**
+     * A settlement cycle: funding paid or received (variation margin moves cash but not equity).
+     */
+    SETTLEMENT(40);
+
+    private static final RiskCause[] BY_CODE = new RiskCause[64];
 
     static
     {
