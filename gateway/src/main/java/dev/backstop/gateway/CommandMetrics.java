@@ -79,6 +79,11 @@ public final class CommandMetrics
         TYPE_NAMES[CreatePoolCommandDecoder.TEMPLATE_ID] = "CREATE_POOL";
         TYPE_NAMES[PoolDepositCommandDecoder.TEMPLATE_ID] = "POOL_DEPOSIT";
         TYPE_NAMES[PoolRedemptionCommandDecoder.TEMPLATE_ID] = "POOL_REDEEM";
+        TYPE_NAMES[dev.backstop.sbe.cluster.VariationMarginIntervalCommandDecoder.TEMPLATE_ID] =
+            "SET_VARIATION_MARGIN_INTERVAL";
+        TYPE_NAMES[dev.backstop.sbe.cluster.FundingParametersCommandDecoder.TEMPLATE_ID] = "SET_FUNDING_PARAMETERS";
+        TYPE_NAMES[dev.backstop.sbe.cluster.CircuitBreakerCommandDecoder.TEMPLATE_ID] = "SET_CIRCUIT_BREAKER";
+        TYPE_NAMES[dev.backstop.sbe.cluster.ResumeInstrumentCommandDecoder.TEMPLATE_ID] = "RESUME_INSTRUMENT";
         for (final ResultCode code : ResultCode.values())
         {
             if (code.value() >= 0 && code.value() <= MAX_CODE)

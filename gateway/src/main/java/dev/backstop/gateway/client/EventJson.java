@@ -753,6 +753,10 @@ public final class EventJson
             case 55: return "SetUnderlyingScenarios";
             case 56: return "SetInstrumentUnderlying";
             case 57: return "SetLiquidationParameters";
+            case 75: return "SetVariationMarginInterval";
+            case 76: return "SetFundingParameters";
+            case 77: return "SetCircuitBreaker";
+            case 78: return "ResumeInstrument";
             default: return "Unknown";
         }
     }
