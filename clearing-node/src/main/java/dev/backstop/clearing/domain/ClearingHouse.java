@@ -575,8 +575,8 @@ public final class ClearingHouse
             return complete(refusal);
         }
 
-        updateHolder(instrument, buyAccountId, buyerQuantityBefore, buyerQuantity);
-        updateHolder(instrument, sellAccountId, sellerQuantityBefore, sellerQuantity);
+        updateHolder(instrument, buyer, buyerQuantityBefore, buyerQuantity);
+        updateHolder(instrument, seller, sellerQuantityBefore, sellerQuantity);
         feeAccount = feeAccountAfter;
         instrument.sinceSettlement(feesSinceAfter, gainsSinceAfter, lossesSinceAfter);
         addPositionFee(buyer, instrumentId, fee);
@@ -1613,7 +1613,7 @@ public final class ClearingHouse
         account.cash(cash);
         instrument.openInterestLots(openInterest);
         instrument.sinceSettlement(instrument.feesSinceSettlement(), gainsSince, lossesSince);
-        updateHolder(instrument, accountId, quantityBefore, quantity);
+        updateHolder(instrument, account, quantityBefore, quantity);
         if (0 == openInterestBefore && openInterest > 0)
         {
             onInterestOpened(instrument);
@@ -2042,7 +2042,7 @@ public final class ClearingHouse
         final Instrument instrument = instruments.get(instrumentId);
         if (null != instrument)
         {
-            updateHolder(instrument, accountId, 0, quantityLots);
+            updateHolder(instrument, account, 0, quantityLots);
         }
     }
 
@@ -2274,15 +2274,15 @@ public final class ClearingHouse
     }
 
     private static void updateHolder(
-        final Instrument instrument, final long accountId, final long quantityBefore, final long quantityAfter)
+        final Instrument instrument, final MarginAccount account, final long quantityBefore, final long quantityAfter)
     {
         if (0 == quantityBefore && 0 != quantityAfter)
         {
-            instrument.addHolder(accountId);
+            instrument.addHolder(account);
         }
         else if (0 != quantityBefore && 0 == quantityAfter)
         {
-            instrument.removeHolder(accountId);
+            instrument.removeHolder(account.accountId());
         }
     }
 

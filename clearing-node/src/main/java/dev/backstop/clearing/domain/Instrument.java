@@ -36,6 +36,7 @@ public final class Instrument
     // depends on hash order. Derived from the positions, so not part of the snapshot.
     private int holderCount;
     private long[] holderAccountIds = new long[8];
+    private MarginAccount[] holderAccounts = new MarginAccount[8];
 
     private final OracleParameters oracleParameters = new OracleParameters();
     private final PriceOracle oracle = new PriceOracle(oracleParameters);
@@ -328,8 +329,19 @@ public final class Instrument
         return target;
     }
 
-    void addHolder(final long accountId)
+    /**
+     * @param index 0 .. {@link #holderCount()} − 1.
+     * @return the holder's account (the same order as {@link #holderAt(int)}): a settlement cycle visits every holder
+     * without a hash lookup per account.
+     */
+    MarginAccount holderAccountAt(final int index)
     {
+        return holderAccounts[index];
+    }
+
+    void addHolder(final MarginAccount account)
+    {
+        final long accountId = account.accountId();
         final int index = Arrays.binarySearch(holderAccountIds, 0, holderCount, accountId);
         if (index >= 0)
         {
@@ -339,9 +351,12 @@ public final class Instrument
         if (holderCount == holderAccountIds.length)
         {
             holderAccountIds = Arrays.copyOf(holderAccountIds, holderCount * 2);
+            holderAccounts = Arrays.copyOf(holderAccounts, holderCount * 2);
         }
         System.arraycopy(holderAccountIds, insertAt, holderAccountIds, insertAt + 1, holderCount - insertAt);
+        System.arraycopy(holderAccounts, insertAt, holderAccounts, insertAt + 1, holderCount - insertAt);
         holderAccountIds[insertAt] = accountId;
+        holderAccounts[insertAt] = account;
         holderCount++;
     }
 
@@ -353,7 +368,9 @@ public final class Instrument
             return;
         }
         System.arraycopy(holderAccountIds, index + 1, holderAccountIds, index, holderCount - index - 1);
+        System.arraycopy(holderAccounts, index + 1, holderAccounts, index, holderCount - index - 1);
         holderCount--;
+        holderAccounts[holderCount] = null;
     }
 
     /**

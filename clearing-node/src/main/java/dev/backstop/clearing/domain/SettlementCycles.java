@@ -159,7 +159,7 @@ final class SettlementCycles
         long deferred = 0;
         for (int k = 0, n = instrument.holderCount(); k < n; k++)
         {
-            final MarginAccount account = house.account(instrument.holderAt(k));
+            final MarginAccount account = instrument.holderAccountAt(k);
             final int index = account.indexOf(instrumentId);
             final long quantity = account.quantityAt(index);
             final long fees = account.positionFeesAt(index);
@@ -228,7 +228,7 @@ final class SettlementCycles
         {
             for (int k = 0, n = instrument.holderCount(); k < n; k++)
             {
-                final MarginAccount account = house.account(instrument.holderAt(k));
+                final MarginAccount account = instrument.holderAccountAt(k);
                 final long quantity = account.quantityAt(account.indexOf(instrumentId));
                 final boolean payer = (quantity > 0) == (rate > 0);
                 final long cashBefore = account.cash();
