@@ -40,6 +40,13 @@ import java.util.Arrays;
  * a margin call, equity back at or above it cures it (each an event with equity, margins and the cause), and equity
  * below maintenance margin is handed to the liquidation engine ({@link LiquidationHooks}).
  * <p>
+ * <b>Settlement and circuit breakers</b> (DESIGN.md 5 items 9 and 10). While anyone holds a position, variation
+ * margin and perpetual funding run on the clearing house's deadlines ({@link SettlementCycles}, {@link PerpetualFunding}).
+ * Every accepted mark goes through the instrument's {@link CircuitBreaker}: a mark outside the band around the rolling
+ * high and low halts new risk on the instrument, and while it is halted a trade that would increase either side's
+ * position, or an order that is not risk-reducing, is refused with {@link Outcome#INSTRUMENT_HALTED}. The liquidation
+ * engine's transfers are not venue flow and are not halted.
+ * <p>
  * Money is conserved to the micro-unit: {@code Σ cash + Σ unrealised PnL + fee account + insurance fund ==
  * deposits − withdrawals} at any marks, because every position has an equal and opposite one. Arithmetic is exact; a
  * command whose arithmetic would overflow is refused before anything changes.
