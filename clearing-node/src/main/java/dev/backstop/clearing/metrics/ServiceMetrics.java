@@ -121,6 +121,10 @@ public final class ServiceMetrics
         name(CreatePoolCommandDecoder.TEMPLATE_ID, "CREATE_POOL");
         name(PoolDepositCommandDecoder.TEMPLATE_ID, "POOL_DEPOSIT");
         name(PoolRedemptionCommandDecoder.TEMPLATE_ID, "POOL_REDEEM");
+        name(dev.backstop.sbe.cluster.VariationMarginIntervalCommandDecoder.TEMPLATE_ID, "SET_VARIATION_MARGIN_INTERVAL");
+        name(dev.backstop.sbe.cluster.FundingParametersCommandDecoder.TEMPLATE_ID, "SET_FUNDING_PARAMETERS");
+        name(dev.backstop.sbe.cluster.CircuitBreakerCommandDecoder.TEMPLATE_ID, "SET_CIRCUIT_BREAKER");
+        name(dev.backstop.sbe.cluster.ResumeInstrumentCommandDecoder.TEMPLATE_ID, "RESUME_INSTRUMENT");
     }
 
     /**
