@@ -128,13 +128,20 @@ for n, *_ in E:
     s = s.replace('dev.backstop.sbe.events.dev.backstop.sbe.events.', 'dev.backstop.sbe.events.')
 open(JSON, 'w').write(s)
 
-# Publisher
+# Publisher: one method per event, counting the ones the node's metrics report (ServiceMetrics).
+METRICS = {
+ 'LiquidationStarted': 'metrics.liquidationStarted();',
+ 'AuctionFill': 'metrics.auctionFill();',
+ 'PoolTakeover': 'metrics.poolTakeover();',
+}
 B, N = '    // BEGIN liquidation events (generated)\n', '    // END liquidation events\n'
 p = [B]
 for name, tid, meth, desc, fields in E:
     var = name[0].lower() + name[1:]
     params = ['final long eventSequence'] + ['final %s %s' % (T[t][1], pp) for f, t, pp in fields]
     p.append('    public void %s(\n        %s)\n    {\n' % (meth, ',\n        '.join(params)))
+    if name in METRICS:
+        p.append('        %s\n' % METRICS[name])
     p.append('        final dev.backstop.sbe.events.%sEncoder encoder = %s;\n' % (name, var))
     p.append('        encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)\n            .eventSequence(eventSequence)\n            .logPosition(logPosition)\n            .clusterTime(clusterTime)')
     for f, t, pp in fields:

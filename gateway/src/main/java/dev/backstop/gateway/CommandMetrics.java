@@ -86,6 +86,11 @@ public final class CommandMetrics
         TYPE_NAMES[dev.backstop.sbe.cluster.StressScenarioCommandDecoder.TEMPLATE_ID] = "SET_STRESS_SCENARIO";
         TYPE_NAMES[dev.backstop.sbe.cluster.DefaultFundParametersCommandDecoder.TEMPLATE_ID] =
             "SET_DEFAULT_FUND_PARAMETERS";
+        TYPE_NAMES[dev.backstop.sbe.cluster.VariationMarginIntervalCommandDecoder.TEMPLATE_ID] =
+            "SET_VARIATION_MARGIN_INTERVAL";
+        TYPE_NAMES[dev.backstop.sbe.cluster.FundingParametersCommandDecoder.TEMPLATE_ID] = "SET_FUNDING_PARAMETERS";
+        TYPE_NAMES[dev.backstop.sbe.cluster.CircuitBreakerCommandDecoder.TEMPLATE_ID] = "SET_CIRCUIT_BREAKER";
+        TYPE_NAMES[dev.backstop.sbe.cluster.ResumeInstrumentCommandDecoder.TEMPLATE_ID] = "RESUME_INSTRUMENT";
         for (final ResultCode code : ResultCode.values())
         {
             if (code.value() >= 0 && code.value() <= MAX_CODE)

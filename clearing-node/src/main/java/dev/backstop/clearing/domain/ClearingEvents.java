@@ -8,7 +8,7 @@ package dev.backstop.clearing.domain;
  * The events added with the risk engine (orders, risk states, parameter changes) have empty default bodies so an
  * implementation compiles before it encodes them; an adapter that publishes the stream must override every one.
  */
-public interface ClearingEvents extends LiquidationEvents, WaterfallEvents
+public interface ClearingEvents extends LiquidationEvents, WaterfallEvents, SettlementEvents
 {
     void onInstrumentListed(long eventSequence, Instrument instrument);
 

@@ -40,6 +40,13 @@ import java.util.Arrays;
  * a margin call, equity back at or above it cures it (each an event with equity, margins and the cause), and equity
  * below maintenance margin is handed to the liquidation engine ({@link LiquidationHooks}).
  * <p>
+ * <b>Settlement and circuit breakers</b> (DESIGN.md 5 items 9 and 10). While anyone holds a position, variation
+ * margin and perpetual funding run on the clearing house's deadlines ({@link SettlementCycles}, {@link PerpetualFunding}).
+ * Every accepted mark goes through the instrument's {@link CircuitBreaker}: a mark outside the band around the rolling
+ * high and low halts new risk on the instrument, and while it is halted a trade that would increase either side's
+ * position, or an order that is not risk-reducing, is refused with {@link Outcome#INSTRUMENT_HALTED}. The liquidation
+ * engine's transfers are not venue flow and are not halted.
+ * <p>
  * Money is conserved to the micro-unit: {@code Σ cash + Σ unrealised PnL + fee account + insurance fund +
  * Σ default-fund contributions + CCP capital == deposits − withdrawals} (CCP capital counts as a deposit) at any
  * marks, because every position has an equal and opposite one. Arithmetic is exact; a
@@ -105,6 +112,8 @@ public final class ClearingHouse
     private long[] holderScratch = new long[64];
     private boolean visitingHolders;
 
+    private final SettlementCycles settlement;
+
     /**
      * @param events receives every step the clearing house takes.
      */
@@ -112,6 +121,7 @@ public final class ClearingHouse
     {
         this.events = events;
         this.defaultFund = new DefaultFund(this, events);
+        this.settlement = new SettlementCycles(this, events);
     }
 
     // ------------------------------------------------------------------------------------------------ time
@@ -145,18 +155,30 @@ public final class ClearingHouse
     public long nextDeadlineMs()
     {
         long deadline = Math.min(hooks.nextDeadlineMs(), defaultFund.nextDeadlineMs());
+        boolean anyOpenInterest = false;
         for (int i = 0; i < instrumentCount; i++)
         {
             final Instrument instrument = instruments.get(sortedInstrumentIds[i]);
             deadline = Math.min(deadline, instrument.initialMarginRate().nextStepDeadlineMs());
             deadline = Math.min(deadline, instrument.maintenanceMarginRate().nextStepDeadlineMs());
+            if (instrument.circuitBreaker().isTripped())
+            {
+                deadline = Math.min(deadline, instrument.circuitBreaker().haltedUntilMs());
+            }
+            if (instrument.openInterestLots() > 0)
+            {
+                anyOpenInterest = true;
+                deadline = Math.min(deadline, instrument.funding().nextFundingMs());
+            }
         }
-        return deadline;
+        // Settlement cycles are due only while someone holds a position: an idle house schedules no timer.
+        return anyOpenInterest ? Math.min(deadline, settlement.nextVmMs()) : deadline;
     }
 
     /**
      * Does the time-driven work due at {@code nowMs}: releases due steps of margin-rate cuts (instruments in id
-     * order, re-evaluating their holders), then the liquidation engine's work.
+     * order, re-evaluating their holders), ends circuit breaker halts that are over, runs the settlement cycles that
+     * are due ({@link SettlementCycles}: variation margin, then funding), then the liquidation engine's work.
      *
      * @param nowMs cluster time of the timer.
      */
@@ -175,6 +197,16 @@ public final class ClearingHouse
                 evaluateHolders(instrument, RiskCause.MARGIN_RATE_STEP);
             }
         }
+        for (int i = 0; i < instrumentCount; i++)
+        {
+            final Instrument instrument = instruments.get(sortedInstrumentIds[i]);
+            final CircuitBreaker breaker = instrument.circuitBreaker();
+            if (breaker.isTripped() && this.nowMs >= breaker.haltedUntilMs())
+            {
+                resumeBreaker(instrument, false);
+            }
+        }
+        settlement.onDeadline(this.nowMs);
         hooks.onDeadline(this.nowMs);
         defaultFund.onDeadline(this.nowMs);
     }
@@ -220,6 +252,7 @@ public final class ClearingHouse
         final Instrument instrument = new Instrument(
             instrumentId, symbol, initialMarginPpm, maintenanceMarginPpm, tradeFeePpm, tickSizeMicros, lotSizeMicros,
             tickValue);
+        instrument.funding().start(nowMs);
         addInstrument(instrument);
         events.onInstrumentListed(++eventSequence, instrument);
 
@@ -473,8 +506,15 @@ public final class ClearingHouse
         final long buyerCostBefore = buyerIndex >= 0 ? buyer.costBasisAt(buyerIndex) : 0;
         final long sellerQuantityBefore = sellerIndex >= 0 ? seller.quantityAt(sellerIndex) : 0;
         final long sellerCostBefore = sellerIndex >= 0 ? seller.costBasisAt(sellerIndex) : 0;
+        if (haltsNewRisk(instrument) &&
+            !(reducing(buyerQuantityBefore, quantityLots) && reducing(sellerQuantityBefore, -quantityLots)))
+        {
+            return complete(Outcome.INSTRUMENT_HALTED);
+        }
         final long buyerCashBefore = buyer.cash();
         final long sellerCashBefore = seller.cash();
+        final long buyerFeesBefore = buyerIndex >= 0 ? buyer.positionFeesAt(buyerIndex) : 0;
+        final long sellerFeesBefore = sellerIndex >= 0 ? seller.positionFeesAt(sellerIndex) : 0;
         final long markBefore = instrument.markPriceTicks();
         final long openInterestBefore = instrument.openInterestLots();
 
@@ -482,6 +522,7 @@ public final class ClearingHouse
         final long buyerQuantity, buyerCostBasis, buyerRealised, buyerCash;
         final long sellerQuantity, sellerCostBasis, sellerRealised, sellerCash;
         final long feeAccountAfter, openInterestAfter;
+        final long feesSinceAfter, gainsSinceAfter, lossesSinceAfter;
         final long markAfter = 0 == markBefore ? priceTicks : markBefore;
         try
         {
@@ -500,6 +541,13 @@ public final class ClearingHouse
             sellerCash = Math.subtractExact(Math.addExact(sellerCashBefore, sellerRealised), fee);
 
             feeAccountAfter = Math.addExact(feeAccount, Math.multiplyExact(fee, 2));
+            feesSinceAfter = Math.addExact(instrument.feesSinceSettlement(), Math.multiplyExact(fee, 2));
+            gainsSinceAfter = Math.addExact(
+                instrument.realisedGainsSinceSettlement(),
+                Math.addExact(Math.max(0, buyerRealised), Math.max(0, sellerRealised)));
+            lossesSinceAfter = Math.addExact(
+                instrument.realisedLossesSinceSettlement(),
+                Math.addExact(Math.max(0, -buyerRealised), Math.max(0, -sellerRealised)));
             // Net the two sides' changes first: moving long lots between accounts leaves open interest unchanged.
             openInterestAfter = Math.addExact(
                 openInterestBefore,
@@ -534,16 +582,32 @@ public final class ClearingHouse
             buyer.cash(buyerCashBefore);
             seller.position(instrumentId, sellerQuantityBefore, sellerCostBefore);
             seller.cash(sellerCashBefore);
+            // A position closed by the trial and put back comes back without its fees: restore them too.
+            if (buyerIndex >= 0)
+            {
+                buyer.positionFeesAt(buyerIndex, buyerFeesBefore);
+            }
+            if (sellerIndex >= 0)
+            {
+                seller.positionFeesAt(sellerIndex, sellerFeesBefore);
+            }
             instrument.openInterestLots(openInterestBefore);
             instrument.markPriceTicks(markBefore);
             return complete(refusal);
         }
 
-        updateHolder(instrument, buyAccountId, buyerQuantityBefore, buyerQuantity);
-        updateHolder(instrument, sellAccountId, sellerQuantityBefore, sellerQuantity);
+        updateHolder(instrument, buyer, buyerQuantityBefore, buyerQuantity);
+        updateHolder(instrument, seller, sellerQuantityBefore, sellerQuantity);
         defaultFund.onPositionChanged(buyer.memberId(), nowMs);
         defaultFund.onPositionChanged(seller.memberId(), nowMs);
         feeAccount = feeAccountAfter;
+        instrument.sinceSettlement(feesSinceAfter, gainsSinceAfter, lossesSinceAfter);
+        addPositionFee(buyer, instrumentId, fee);
+        addPositionFee(seller, instrumentId, fee);
+        if (0 == openInterestBefore && openInterestAfter > 0)
+        {
+            onInterestOpened(instrument);
+        }
         tradesCleared++;
         clearedTradeIds(senderId).add(venueTradeId);
         try
@@ -571,6 +635,7 @@ public final class ClearingHouse
 
         if (0 == markBefore)
         {
+            onMarkMoved(instrument, 0, markAfter);
             hooks.onMarkPrice(instrumentId, markAfter, nowMs);
         }
         evaluate(buyer, RiskCause.TRADE);
@@ -657,9 +722,15 @@ public final class ClearingHouse
         events.onMarkPriceUpdated(
             ++eventSequence, instrumentId, sourceId, priceTicks, decision, previousMark, mark,
             oracle.indexPriceTicks(), oracle.countedSourceCount(), oracle.othersMedianTicks());
+        if (TickDecision.ACCEPTED == decision)
+        {
+            instrument.funding().sample(
+                mark, oracle.indexPriceTicks(), nowMs, 0 == instrument.openInterestLots());
+        }
 
         if (mark != previousMark)
         {
+            onMarkMoved(instrument, previousMark, mark);
             hooks.onMarkPrice(instrumentId, mark, nowMs);
             evaluateHolders(instrument, RiskCause.MARK_PRICE);
         }
@@ -749,6 +820,10 @@ public final class ClearingHouse
         final boolean reducing = buy ?
             position < 0 && sameSideLots + lots <= -position :
             position > 0 && sameSideLots + lots <= position;
+        if (!reducing && haltsNewRisk(instrument))
+        {
+            return complete(Outcome.INSTRUMENT_HALTED);
+        }
         if (!reducing && account.riskState().restrictsRisk())
         {
             return complete(riskStateRefusal(account));
@@ -1558,14 +1633,22 @@ public final class ClearingHouse
         final long costBasis = fillCostBasis;
         final long realised = fillRealisedPnl;
         final long cash = Math.addExact(account.cash(), realised);
+        final long openInterestBefore = instrument.openInterestLots();
         final long openInterest = Math.addExact(
-            instrument.openInterestLots(), longSide(quantity) - longSide(quantityBefore));
+            openInterestBefore, longSide(quantity) - longSide(quantityBefore));
+        final long gainsSince = Math.addExact(instrument.realisedGainsSinceSettlement(), Math.max(0, realised));
+        final long lossesSince = Math.addExact(instrument.realisedLossesSinceSettlement(), Math.max(0, -realised));
 
         account.position(instrumentId, quantity, costBasis);
         account.cash(cash);
         instrument.openInterestLots(openInterest);
-        updateHolder(instrument, accountId, quantityBefore, quantity);
+        instrument.sinceSettlement(instrument.feesSinceSettlement(), gainsSince, lossesSince);
+        updateHolder(instrument, account, quantityBefore, quantity);
         defaultFund.onPositionChanged(account.memberId(), nowMs);
+        if (0 == openInterestBefore && openInterest > 0)
+        {
+            onInterestOpened(instrument);
+        }
         return realised;
     }
 
@@ -1810,6 +1893,7 @@ public final class ClearingHouse
     {
         sink.header(eventSequence, netDeposits, feeAccount, tradesCleared);
         sink.riskLedger(nowMs, insuranceFund, openDeficits);
+        settlement.writeLedger(sink);
 
         for (int i = 0; i < instrumentCount; i++)
         {
@@ -1817,6 +1901,7 @@ public final class ClearingHouse
             sink.instrument(instrument);
             sink.instrumentRisk(instrument);
             sink.oracle(instrument.instrumentId(), instrument.oracle());
+            SettlementCycles.writeInstrument(sink, instrument);
         }
         sink.portfolioMargin(portfolioMargin);
 
@@ -1825,6 +1910,7 @@ public final class ClearingHouse
             final MarginAccount account = accounts.get(accountId);
             sink.account(account);
             sink.accountRisk(account);
+            SettlementCycles.writePositionFees(sink, account);
         }
         for (final long orderId : sortedKeys(orders))
         {
@@ -2012,7 +2098,7 @@ public final class ClearingHouse
         final Instrument instrument = instruments.get(instrumentId);
         if (null != instrument)
         {
-            updateHolder(instrument, accountId, 0, quantityLots);
+            updateHolder(instrument, account, 0, quantityLots);
         }
     }
 
@@ -2248,15 +2334,15 @@ public final class ClearingHouse
     }
 
     private static void updateHolder(
-        final Instrument instrument, final long accountId, final long quantityBefore, final long quantityAfter)
+        final Instrument instrument, final MarginAccount account, final long quantityBefore, final long quantityAfter)
     {
         if (0 == quantityBefore && 0 != quantityAfter)
         {
-            instrument.addHolder(accountId);
+            instrument.addHolder(account);
         }
         else if (0 != quantityBefore && 0 == quantityAfter)
         {
-            instrument.removeHolder(accountId);
+            instrument.removeHolder(account.accountId());
         }
     }
 
@@ -2926,5 +3012,281 @@ public final class ClearingHouse
         }
         to.cash(Math.addExact(to.cash(), amount));
         insuranceFund -= amount;
+    }
+    // ---- settlement cycles and circuit breakers (issue 4, S) ----
+    // Commands, reads and the internals the trade, tick and timer paths call; the cycles themselves are in
+    // SettlementCycles, the per-instrument state in PerpetualFunding and CircuitBreaker.
+
+    /**
+     * Sets the interval of the house-wide variation margin cycle (operator command); the next cycle is at the next
+     * multiple of it in cluster time. Published as {@link ClearingEvents#onRiskParametersChanged}.
+     *
+     * @param intervalMs 0 (cycles off) or 1 s .. 1 day; default 60 s.
+     * @return the outcome; {@link Outcome#INVALID_PARAMETER} with nothing changed when out of range.
+     */
+    public Outcome setVariationMarginInterval(final long senderId, final long sequence, final long intervalMs)
+    {
+        final Outcome admission = admit(senderId, sequence, CommandType.SET_VARIATION_MARGIN_INTERVAL);
+        if (null != admission)
+        {
+            return admission;
+        }
+        if (!SettlementCycles.validVmInterval(intervalMs))
+        {
+            return complete(Outcome.INVALID_PARAMETER);
+        }
+        settlement.vmInterval(intervalMs, nowMs);
+        events.onRiskParametersChanged(++eventSequence, CommandType.SET_VARIATION_MARGIN_INTERVAL, 0, 0);
+        return complete(Outcome.ACCEPTED);
+    }
+
+    /**
+     * Sets an instrument's perpetual funding parameters (operator command; see {@link PerpetualFunding}).
+     *
+     * @param intervalMs      0 (funding off) or 1 s .. 7 days; default 8 h.
+     * @param interestPpm     interest per interval I, −1e6 .. 1e6; default 100 (0.01%).
+     * @param premiumClampPpm clamp of {@code I − P}, 0 .. 1e6; default 500 (0.05%).
+     * @param capPpm          cap of F, 0 .. 1e6; default 5_000 (0.5%).
+     * @return the outcome; {@link Outcome#INVALID_PARAMETER} with nothing changed when out of range.
+     */
+    public Outcome setFundingParameters(
+        final long senderId,
+        final long sequence,
+        final int instrumentId,
+        final long intervalMs,
+        final int interestPpm,
+        final int premiumClampPpm,
+        final int capPpm)
+    {
+        final Outcome admission = admit(senderId, sequence, CommandType.SET_FUNDING_PARAMETERS);
+        if (null != admission)
+        {
+            return admission;
+        }
+        final Instrument instrument = instruments.get(instrumentId);
+        if (null == instrument)
+        {
+            return complete(Outcome.UNKNOWN_INSTRUMENT);
+        }
+        final Outcome outcome = instrument.funding().set(intervalMs, interestPpm, premiumClampPpm, capPpm, nowMs);
+        if (Outcome.ACCEPTED == outcome)
+        {
+            events.onRiskParametersChanged(++eventSequence, CommandType.SET_FUNDING_PARAMETERS, instrumentId, 0);
+        }
+        return complete(outcome);
+    }
+
+    /**
+     * Sets an instrument's circuit breaker (operator command; see {@link CircuitBreaker}).
+     *
+     * @param bandPpm  band in ppm of the last settlement price, 0 (off) .. 1e6; default 100_000 (10%).
+     * @param windowMs window of the rolling high and low, a multiple of 60 up to one day; default 60 min.
+     * @param haltMs   halt after a trip, 1 ms .. one day; default 2 min.
+     * @return the outcome; {@link Outcome#INVALID_PARAMETER} with nothing changed when out of range.
+     */
+    public Outcome setCircuitBreaker(
+        final long senderId,
+        final long sequence,
+        final int instrumentId,
+        final int bandPpm,
+        final long windowMs,
+        final long haltMs)
+    {
+        final Outcome admission = admit(senderId, sequence, CommandType.SET_CIRCUIT_BREAKER);
+        if (null != admission)
+        {
+            return admission;
+        }
+        final Instrument instrument = instruments.get(instrumentId);
+        if (null == instrument)
+        {
+            return complete(Outcome.UNKNOWN_INSTRUMENT);
+        }
+        final Outcome outcome = instrument.circuitBreaker().set(bandPpm, windowMs, haltMs);
+        if (Outcome.ACCEPTED == outcome)
+        {
+            events.onRiskParametersChanged(++eventSequence, CommandType.SET_CIRCUIT_BREAKER, instrumentId, 0);
+        }
+        return complete(outcome);
+    }
+
+    /**
+     * Ends an instrument's circuit breaker halt early (operator command), published as
+     * {@link ClearingEvents#onBreakerResumed} with {@code byOperator}.
+     *
+     * @return the outcome; {@link Outcome#INSTRUMENT_NOT_HALTED} when no halt is in force.
+     */
+    public Outcome resumeInstrument(final long senderId, final long sequence, final int instrumentId)
+    {
+        final Outcome admission = admit(senderId, sequence, CommandType.RESUME_INSTRUMENT);
+        if (null != admission)
+        {
+            return admission;
+        }
+        final Instrument instrument = instruments.get(instrumentId);
+        if (null == instrument)
+        {
+            return complete(Outcome.UNKNOWN_INSTRUMENT);
+        }
+        if (!haltsNewRisk(instrument))
+        {
+            return complete(Outcome.INSTRUMENT_NOT_HALTED);
+        }
+        resumeBreaker(instrument, true);
+        return complete(Outcome.ACCEPTED);
+    }
+
+    /**
+     * @return the house-wide variation margin interval in ms, 0 when VM cycles are off.
+     */
+    public long variationMarginIntervalMs()
+    {
+        return settlement.vmIntervalMs();
+    }
+
+    /**
+     * @return cluster time of the next VM cycle (due only while someone holds a position).
+     */
+    public long nextVariationMarginMs()
+    {
+        return settlement.nextVmMs();
+    }
+
+    /**
+     * @return the id of the last settlement cycle run, 0 before the first.
+     */
+    public long lastSettlementCycleId()
+    {
+        return settlement.lastCycleId();
+    }
+
+    /**
+     * Restores the settlement records (see {@link SettlementStateSink}) after the instruments and accounts.
+     *
+     * @return the restorer.
+     */
+    public SettlementStateSink settlementRestorer()
+    {
+        return settlement.restorer();
+    }
+
+    /**
+     * @return true when any instrument has open interest.
+     */
+    boolean anyOpenInterest()
+    {
+        for (int i = 0; i < instrumentCount; i++)
+        {
+            if (instruments.get(sortedInstrumentIds[i]).openInterestLots() > 0)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Credits (or, negative, debits) the CCP's fee account: a settlement cycle's rounding remainder.
+     */
+    void creditFeeAccount(final long amount)
+    {
+        feeAccount = Math.addExact(feeAccount, amount);
+    }
+
+    /**
+     * The clearing house's evaluation of every holder of an instrument, in account id order.
+     */
+    void evaluateHoldersOf(final Instrument instrument, final RiskCause cause)
+    {
+        evaluateHolders(instrument, cause);
+    }
+
+    /**
+     * @return true while the instrument's circuit breaker halts new risk; a halt found over is ended first (an
+     * automatic resume, published before the command's own events).
+     */
+    private boolean haltsNewRisk(final Instrument instrument)
+    {
+        final CircuitBreaker breaker = instrument.circuitBreaker();
+        if (!breaker.isTripped())
+        {
+            return false;
+        }
+        if (nowMs >= breaker.haltedUntilMs())
+        {
+            resumeBreaker(instrument, false);
+            return false;
+        }
+        return true;
+    }
+
+    private void resumeBreaker(final Instrument instrument, final boolean byOperator)
+    {
+        final CircuitBreaker breaker = instrument.circuitBreaker();
+        breaker.resume();
+        events.onBreakerResumed(
+            ++eventSequence, instrument.instrumentId(), instrument.markPriceTicks(), byOperator,
+            breaker.haltedSinceMs(), breaker.haltedUntilMs());
+    }
+
+    /**
+     * The mark moved: the first mark is the first settlement price, and the circuit breaker checks and records it.
+     */
+    private void onMarkMoved(final Instrument instrument, final long previousMark, final long mark)
+    {
+        if (0 == instrument.settlementPriceTicks())
+        {
+            instrument.settlementPriceTicks(mark);
+        }
+        final CircuitBreaker breaker = instrument.circuitBreaker();
+        if (breaker.isTripped() && nowMs >= breaker.haltedUntilMs())
+        {
+            resumeBreaker(instrument, false);
+        }
+        if (breaker.onMark(previousMark, mark, instrument.settlementPriceTicks(), nowMs))
+        {
+            events.onBreakerTripped(
+                ++eventSequence, instrument.instrumentId(), mark, previousMark, breaker.rangeHighTicks(),
+                breaker.rangeLowTicks(), breaker.bandTicks(), instrument.settlementPriceTicks(),
+                breaker.haltedUntilMs());
+        }
+    }
+
+    /**
+     * The instrument's first position after none: funding and VM schedules left behind by the idle spell restart.
+     */
+    private void onInterestOpened(final Instrument instrument)
+    {
+        if (instrument.funding().nextFundingMs() <= nowMs)
+        {
+            instrument.funding().reset(nowMs);
+        }
+        for (int i = 0; i < instrumentCount; i++)
+        {
+            final Instrument other = instruments.get(sortedInstrumentIds[i]);
+            if (other != instrument && other.openInterestLots() > 0)
+            {
+                return;
+            }
+        }
+        settlement.rollIfIdle(nowMs);
+    }
+
+    private static void addPositionFee(final MarginAccount account, final int instrumentId, final long fee)
+    {
+        final int index = account.indexOf(instrumentId);
+        if (index >= 0)
+        {
+            account.positionFeesAt(index, SettlementCycles.saturatingAdd(account.positionFeesAt(index), fee));
+        }
+    }
+
+    /**
+     * @return true when {@code delta} shrinks a position of {@code quantityBefore} without flipping it.
+     */
+    private static boolean reducing(final long quantityBefore, final long delta)
+    {
+        return 0 != quantityBefore && (quantityBefore > 0) != (delta > 0) &&
+            Math.abs(delta) <= Math.abs(quantityBefore);
     }
 }

@@ -4,10 +4,13 @@ package dev.backstop.clearing.domain;
  * Receives the whole state of the clearing house in canonical order. The order depends only on the state, never on
  * its history, so the snapshot writer and the state digest see the same bytes on every node:
  * <ol>
- *     <li>{@link #header}, then {@link #riskLedger};</li>
- *     <li>per instrument, ascending by id: {@link #instrument}, {@link #instrumentRisk}, {@link #oracle};</li>
+ *     <li>{@link #header}, then {@link #riskLedger}, then {@link #settlementLedger};</li>
+ *     <li>per instrument, ascending by id: {@link #instrument}, {@link #instrumentRisk}, {@link #oracle}, then the
+ *     settlement records ({@link #instrumentSettlement}, {@link #instrumentFunding}, {@link #instrumentBreaker},
+ *     {@link #breakerBucket} per non-empty slot);</li>
  *     <li>{@link #portfolioMargin};</li>
- *     <li>per account, ascending by id: {@link #account}, {@link #accountRisk};</li>
+ *     <li>per account, ascending by id: {@link #account}, {@link #accountRisk}, {@link #positionFees} per position
+ *     with fees since its last settlement;</li>
  *     <li>{@link #order} per open order, ascending by order id;</li>
  *     <li>{@link #sender} per sender, ascending by id;</li>
  *     <li>{@link #tradeIds} per exchange and chunk, ascending;</li>
@@ -17,7 +20,7 @@ package dev.backstop.clearing.domain;
  * Methods added with the risk engine have empty default bodies so an implementation compiles before it handles
  * them; a snapshot writer must override every one (the state digest does).
  */
-public interface ClearingStateSink extends LiquidationStateSink, WaterfallStateSink
+public interface ClearingStateSink extends LiquidationStateSink, WaterfallStateSink, SettlementStateSink
 {
     void header(long eventSequence, long netDeposits, long feeAccount, long tradesCleared);
 

@@ -36,6 +36,7 @@ public final class Instrument
     // depends on hash order. Derived from the positions, so not part of the snapshot.
     private int holderCount;
     private long[] holderAccountIds = new long[8];
+    private MarginAccount[] holderAccounts = new MarginAccount[8];
 
     private final OracleParameters oracleParameters = new OracleParameters();
     private final PriceOracle oracle = new PriceOracle(oracleParameters);
@@ -47,6 +48,14 @@ public final class Instrument
     private final long[] scratchCaps = new long[MarginBrackets.MAX_BRACKETS];
     private final int[] scratchInitialPpm = new int[MarginBrackets.MAX_BRACKETS];
     private final int[] scratchMaintenancePpm = new int[MarginBrackets.MAX_BRACKETS];
+
+    // Settlement (issue 4): the last settlement price and what happened since the last variation margin cycle.
+    private long settlementPriceTicks;
+    private long feesSinceSettlement;
+    private long realisedGainsSinceSettlement;
+    private long realisedLossesSinceSettlement;
+    private final PerpetualFunding funding = new PerpetualFunding();
+    private final CircuitBreaker circuitBreaker = new CircuitBreaker();
 
     Instrument(
         final int instrumentId,
@@ -320,8 +329,19 @@ public final class Instrument
         return target;
     }
 
-    void addHolder(final long accountId)
+    /**
+     * @param index 0 .. {@link #holderCount()} − 1.
+     * @return the holder's account (the same order as {@link #holderAt(int)}): a settlement cycle visits every holder
+     * without a hash lookup per account.
+     */
+    MarginAccount holderAccountAt(final int index)
     {
+        return holderAccounts[index];
+    }
+
+    void addHolder(final MarginAccount account)
+    {
+        final long accountId = account.accountId();
         final int index = Arrays.binarySearch(holderAccountIds, 0, holderCount, accountId);
         if (index >= 0)
         {
@@ -331,9 +351,12 @@ public final class Instrument
         if (holderCount == holderAccountIds.length)
         {
             holderAccountIds = Arrays.copyOf(holderAccountIds, holderCount * 2);
+            holderAccounts = Arrays.copyOf(holderAccounts, holderCount * 2);
         }
         System.arraycopy(holderAccountIds, insertAt, holderAccountIds, insertAt + 1, holderCount - insertAt);
+        System.arraycopy(holderAccounts, insertAt, holderAccounts, insertAt + 1, holderCount - insertAt);
         holderAccountIds[insertAt] = accountId;
+        holderAccounts[insertAt] = account;
         holderCount++;
     }
 
@@ -345,7 +368,71 @@ public final class Instrument
             return;
         }
         System.arraycopy(holderAccountIds, index + 1, holderAccountIds, index, holderCount - index - 1);
+        System.arraycopy(holderAccounts, index + 1, holderAccounts, index, holderCount - index - 1);
         holderCount--;
+        holderAccounts[holderCount] = null;
+    }
+
+    /**
+     * @return the last settlement price in ticks: the mark of the last variation margin cycle, or the first mark
+     * before the first cycle; 0 before any mark. The circuit breaker's band is a share of it.
+     */
+    public long settlementPriceTicks()
+    {
+        return settlementPriceTicks;
+    }
+
+    /**
+     * @return fees both sides of every trade paid since the last variation margin cycle, in micro-units.
+     */
+    public long feesSinceSettlement()
+    {
+        return feesSinceSettlement;
+    }
+
+    /**
+     * @return realised gains paid into accounts' cash by closing fills since the last variation margin cycle.
+     */
+    public long realisedGainsSinceSettlement()
+    {
+        return realisedGainsSinceSettlement;
+    }
+
+    /**
+     * @return realised losses (positive) taken from accounts' cash by closing fills since the last variation margin
+     * cycle.
+     */
+    public long realisedLossesSinceSettlement()
+    {
+        return realisedLossesSinceSettlement;
+    }
+
+    /**
+     * @return the instrument's perpetual funding (interval, rates, premium accumulator).
+     */
+    public PerpetualFunding funding()
+    {
+        return funding;
+    }
+
+    /**
+     * @return the instrument's circuit breaker (band, window, halt).
+     */
+    public CircuitBreaker circuitBreaker()
+    {
+        return circuitBreaker;
+    }
+
+    void settlementPriceTicks(final long settlementPriceTicks)
+    {
+        this.settlementPriceTicks = settlementPriceTicks;
+    }
+
+    void sinceSettlement(final long fees, final long realisedGains, final long realisedLosses)
+    {
+        this.feesSinceSettlement = fees;
+        this.realisedGainsSinceSettlement = realisedGains;
+        this.realisedLossesSinceSettlement = realisedLosses;
     }
 
     void markPriceTicks(final long markPriceTicks)

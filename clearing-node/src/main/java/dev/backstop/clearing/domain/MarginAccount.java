@@ -20,6 +20,8 @@ public final class MarginAccount
     private int[] instrumentIds = new int[INITIAL_POSITIONS];
     private long[] quantities = new long[INITIAL_POSITIONS];
     private long[] costBases = new long[INITIAL_POSITIONS];
+    // Fees paid on each position since its last variation margin settlement (reported in the settlement event).
+    private long[] positionFees = new long[INITIAL_POSITIONS];
 
     private RiskState riskState = RiskState.NORMAL;
     private MarginMethod marginMethod = MarginMethod.LINEAR;
@@ -92,6 +94,15 @@ public final class MarginAccount
     public long costBasisAt(final int index)
     {
         return costBases[index];
+    }
+
+    /**
+     * @param index position index.
+     * @return fees paid on the position since its last variation margin settlement, in micro-units.
+     */
+    public long positionFeesAt(final int index)
+    {
+        return positionFees[index];
     }
 
     /**
@@ -291,6 +302,24 @@ public final class MarginAccount
     }
 
     /**
+     * Settles a position's variation margin: its cost basis becomes its value at the settlement price and its fees
+     * since the last settlement are cleared.
+     */
+    void settlePosition(final int index, final long costBasis)
+    {
+        costBases[index] = costBasis;
+        positionFees[index] = 0;
+    }
+
+    /**
+     * Sets the fees paid on a position since its last settlement (a trade's fee, or a snapshot restore).
+     */
+    void positionFeesAt(final int index, final long fees)
+    {
+        positionFees[index] = fees;
+    }
+
+    /**
      * Sets a position, inserting, updating or removing it (when the quantity is zero).
      */
     void position(final int instrumentId, final long quantity, final long costBasis)
@@ -304,6 +333,7 @@ public final class MarginAccount
                 System.arraycopy(instrumentIds, index + 1, instrumentIds, index, tail);
                 System.arraycopy(quantities, index + 1, quantities, index, tail);
                 System.arraycopy(costBases, index + 1, costBases, index, tail);
+                System.arraycopy(positionFees, index + 1, positionFees, index, tail);
                 positionCount--;
             }
             else
@@ -321,14 +351,17 @@ public final class MarginAccount
                 instrumentIds = Arrays.copyOf(instrumentIds, newLength);
                 quantities = Arrays.copyOf(quantities, newLength);
                 costBases = Arrays.copyOf(costBases, newLength);
+                positionFees = Arrays.copyOf(positionFees, newLength);
             }
             final int tail = positionCount - insertAt;
             System.arraycopy(instrumentIds, insertAt, instrumentIds, insertAt + 1, tail);
             System.arraycopy(quantities, insertAt, quantities, insertAt + 1, tail);
             System.arraycopy(costBases, insertAt, costBases, insertAt + 1, tail);
+            System.arraycopy(positionFees, insertAt, positionFees, insertAt + 1, tail);
             instrumentIds[insertAt] = instrumentId;
             quantities[insertAt] = quantity;
             costBases[insertAt] = costBasis;
+            positionFees[insertAt] = 0;
             positionCount++;
         }
     }

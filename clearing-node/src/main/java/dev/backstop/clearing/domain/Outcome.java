@@ -41,7 +41,10 @@ public enum Outcome
     WATERFALL_OPEN(40, "a default's loss waterfall is open: withdrawals and pool redemptions wait until it closes"),
     DEFAULT_FUND_CALL_MISSED(41,
         "the member missed a default fund call: no withdrawals and only risk-reducing orders and trades until its " +
-        "contribution covers its requirement");
+        "contribution covers its requirement"),
+    // settlement and circuit breakers (issue 4, S): codes 50-55
+    INSTRUMENT_HALTED(50, "instrument halted by its circuit breaker: only risk-reducing orders and trades are accepted"),
+    INSTRUMENT_NOT_HALTED(51, "instrument is not halted");
 
     private static final Outcome[] BY_CODE = new Outcome[64];
 

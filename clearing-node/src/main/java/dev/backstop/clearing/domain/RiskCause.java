@@ -64,7 +64,14 @@ public enum RiskCause
      * The loss waterfall charged the account (the defaulter's other collateral, an assessment, a haircut of VM
      * gains) or closed the deficit of a bankrupt account.
      */
-    WATERFALL(21);
+    WATERFALL(21),
+
+    // Settlement and circuit breakers (issue 4, S): codes 40-49.
+
+    /**
+     * A settlement cycle: funding paid or received (variation margin moves cash but not equity).
+     */
+    SETTLEMENT(40);
 
     private static final RiskCause[] BY_CODE = new RiskCause[64];
 

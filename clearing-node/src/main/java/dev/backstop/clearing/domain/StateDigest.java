@@ -587,4 +587,105 @@ final class StateDigest implements ClearingStateSink
         putLong(instrumentId);
         putLong(modeCode);
     }
+    // ---- settlement and circuit breaker records (SettlementStateSink) ----
+
+    private static final long SETTLEMENT_TAG = 0x5345_5454_0000L;
+
+    public void settlementLedger(
+        final long vmIntervalMs, final long nextVmMs, final long lastVmMs, final long lastCycleId)
+    {
+        putLong(SETTLEMENT_TAG + 1);
+        putLong(vmIntervalMs);
+        putLong(nextVmMs);
+        putLong(lastVmMs);
+        putLong(lastCycleId);
+    }
+
+    public void instrumentSettlement(
+        final int instrumentId,
+        final long settlementPriceTicks,
+        final long feesSinceSettlement,
+        final long realisedGainsSinceSettlement,
+        final long realisedLossesSinceSettlement)
+    {
+        putLong(SETTLEMENT_TAG + 2);
+        putLong(instrumentId);
+        putLong(settlementPriceTicks);
+        putLong(feesSinceSettlement);
+        putLong(realisedGainsSinceSettlement);
+        putLong(realisedLossesSinceSettlement);
+    }
+
+    public void instrumentFunding(
+        final int instrumentId,
+        final long intervalMs,
+        final int interestPpm,
+        final int premiumClampPpm,
+        final int capPpm,
+        final long nextFundingMs,
+        final long intervalStartMs,
+        final long premiumIntegral,
+        final long premiumDurationMs,
+        final boolean hasPremium,
+        final long lastPremiumPpb,
+        final long lastPremiumMs)
+    {
+        putLong(SETTLEMENT_TAG + 3);
+        putLong(instrumentId);
+        putLong(intervalMs);
+        putLong(interestPpm);
+        putLong(premiumClampPpm);
+        putLong(capPpm);
+        putLong(nextFundingMs);
+        putLong(intervalStartMs);
+        putLong(premiumIntegral);
+        putLong(premiumDurationMs);
+        putLong(hasPremium ? 1 : 0);
+        putLong(lastPremiumPpb);
+        putLong(lastPremiumMs);
+    }
+
+    public void instrumentBreaker(
+        final int instrumentId,
+        final int bandPpm,
+        final long windowMs,
+        final long haltMs,
+        final boolean halted,
+        final long haltedSinceMs,
+        final long haltedUntilMs,
+        final long rangeHighTicks,
+        final long rangeLowTicks,
+        final long bandTicks)
+    {
+        putLong(SETTLEMENT_TAG + 4);
+        putLong(instrumentId);
+        putLong(bandPpm);
+        putLong(windowMs);
+        putLong(haltMs);
+        putLong(halted ? 1 : 0);
+        putLong(haltedSinceMs);
+        putLong(haltedUntilMs);
+        putLong(rangeHighTicks);
+        putLong(rangeLowTicks);
+        putLong(bandTicks);
+    }
+
+    public void breakerBucket(
+        final int instrumentId, final int slot, final long epoch, final long highTicks, final long lowTicks)
+    {
+        putLong(SETTLEMENT_TAG + 5);
+        putLong(instrumentId);
+        putLong(slot);
+        putLong(epoch);
+        putLong(highTicks);
+        putLong(lowTicks);
+    }
+
+    public void positionFees(final long accountId, final int instrumentId, final long fees)
+    {
+        putLong(SETTLEMENT_TAG + 6);
+        putLong(accountId);
+        putLong(instrumentId);
+        putLong(fees);
+    }
 }

@@ -169,6 +169,10 @@ public final class ServiceMetrics
         name(dev.backstop.sbe.cluster.InjectCcpCapitalCommandDecoder.TEMPLATE_ID, "INJECT_CCP_CAPITAL");
         name(dev.backstop.sbe.cluster.StressScenarioCommandDecoder.TEMPLATE_ID, "SET_STRESS_SCENARIO");
         name(dev.backstop.sbe.cluster.DefaultFundParametersCommandDecoder.TEMPLATE_ID, "SET_DEFAULT_FUND_PARAMETERS");
+        name(dev.backstop.sbe.cluster.VariationMarginIntervalCommandDecoder.TEMPLATE_ID, "SET_VARIATION_MARGIN_INTERVAL");
+        name(dev.backstop.sbe.cluster.FundingParametersCommandDecoder.TEMPLATE_ID, "SET_FUNDING_PARAMETERS");
+        name(dev.backstop.sbe.cluster.CircuitBreakerCommandDecoder.TEMPLATE_ID, "SET_CIRCUIT_BREAKER");
+        name(dev.backstop.sbe.cluster.ResumeInstrumentCommandDecoder.TEMPLATE_ID, "RESUME_INSTRUMENT");
     }
 
     /**

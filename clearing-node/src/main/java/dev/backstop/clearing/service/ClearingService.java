@@ -46,6 +46,10 @@ import dev.backstop.sbe.cluster.ReplayEventsResultEncoder;
 import dev.backstop.sbe.cluster.SenderSequenceResultEncoder;
 import dev.backstop.sbe.cluster.TradeCommandDecoder;
 import dev.backstop.sbe.cluster.WithdrawCommandDecoder;
+import dev.backstop.sbe.cluster.VariationMarginIntervalCommandDecoder;
+import dev.backstop.sbe.cluster.FundingParametersCommandDecoder;
+import dev.backstop.sbe.cluster.CircuitBreakerCommandDecoder;
+import dev.backstop.sbe.cluster.ResumeInstrumentCommandDecoder;
 import io.aeron.ExclusivePublication;
 import io.aeron.Image;
 import io.aeron.ImageFragmentAssembler;
@@ -170,6 +174,11 @@ public final class ClearingService implements ClusteredService
     private final LiquidationParametersCommandDecoder liquidationParametersCommand =
         new LiquidationParametersCommandDecoder();
     private final AutoDeleveragingCommandDecoder autoDeleveragingCommand = new AutoDeleveragingCommandDecoder();
+    private final VariationMarginIntervalCommandDecoder variationMarginIntervalCommand =
+        new VariationMarginIntervalCommandDecoder();
+    private final FundingParametersCommandDecoder fundingParametersCommand = new FundingParametersCommandDecoder();
+    private final CircuitBreakerCommandDecoder circuitBreakerCommand = new CircuitBreakerCommandDecoder();
+    private final ResumeInstrumentCommandDecoder resumeInstrumentCommand = new ResumeInstrumentCommandDecoder();
     private final long[] bracketCaps = new long[MAX_GROUP_ENTRIES];
     private final int[] bracketInitialPpm = new int[MAX_GROUP_ENTRIES];
     private final int[] bracketMaintenancePpm = new int[MAX_GROUP_ENTRIES];
@@ -705,6 +714,22 @@ public final class ClearingService implements ClusteredService
 
                 case dev.backstop.sbe.cluster.DefaultFundParametersCommandDecoder.TEMPLATE_ID:
                     onDefaultFundParameters(session, buffer, bodyOffset, blockLength, version);
+                    break;
+
+                case VariationMarginIntervalCommandDecoder.TEMPLATE_ID:
+                    onVariationMarginInterval(session, buffer, bodyOffset, blockLength, version);
+                    break;
+
+                case FundingParametersCommandDecoder.TEMPLATE_ID:
+                    onFundingParameters(session, buffer, bodyOffset, blockLength, version);
+                    break;
+
+                case CircuitBreakerCommandDecoder.TEMPLATE_ID:
+                    onCircuitBreaker(session, buffer, bodyOffset, blockLength, version);
+                    break;
+
+                case ResumeInstrumentCommandDecoder.TEMPLATE_ID:
+                    onResumeInstrument(session, buffer, bodyOffset, blockLength, version);
                     break;
 
                 default:
@@ -1439,6 +1464,66 @@ public final class ClearingService implements ClusteredService
             dev.backstop.sbe.cluster.DefaultFundParametersCommandDecoder.TEMPLATE_ID, outcome);
     }
 
+    private void onVariationMarginInterval(
+        final ClientSession session,
+        final DirectBuffer buffer,
+        final int offset,
+        final int blockLength,
+        final int version)
+    {
+        final VariationMarginIntervalCommandDecoder command =
+            variationMarginIntervalCommand.wrap(buffer, offset, blockLength, version);
+        final long senderId = command.senderId();
+        final long sequence = command.sequence();
+        final Outcome outcome = clearingHouse.setVariationMarginInterval(senderId, sequence, command.intervalMs());
+        reply(session, senderId, sequence, VariationMarginIntervalCommandDecoder.TEMPLATE_ID, outcome);
+    }
+
+    private void onFundingParameters(
+        final ClientSession session,
+        final DirectBuffer buffer,
+        final int offset,
+        final int blockLength,
+        final int version)
+    {
+        final FundingParametersCommandDecoder command = fundingParametersCommand.wrap(buffer, offset, blockLength, version);
+        final long senderId = command.senderId();
+        final long sequence = command.sequence();
+        final Outcome outcome = clearingHouse.setFundingParameters(
+            senderId, sequence, command.instrumentId(), command.intervalMs(), command.interestPpm(),
+            command.premiumClampPpm(), command.capPpm());
+        reply(session, senderId, sequence, FundingParametersCommandDecoder.TEMPLATE_ID, outcome);
+    }
+
+    private void onCircuitBreaker(
+        final ClientSession session,
+        final DirectBuffer buffer,
+        final int offset,
+        final int blockLength,
+        final int version)
+    {
+        final CircuitBreakerCommandDecoder command = circuitBreakerCommand.wrap(buffer, offset, blockLength, version);
+        final long senderId = command.senderId();
+        final long sequence = command.sequence();
+        final Outcome outcome = clearingHouse.setCircuitBreaker(
+            senderId, sequence, command.instrumentId(), command.bandPpm(), command.windowMs(), command.haltMs());
+        reply(session, senderId, sequence, CircuitBreakerCommandDecoder.TEMPLATE_ID, outcome);
+    }
+
+    private void onResumeInstrument(
+        final ClientSession session,
+        final DirectBuffer buffer,
+        final int offset,
+        final int blockLength,
+        final int version)
+    {
+        final ResumeInstrumentCommandDecoder command = resumeInstrumentCommand.wrap(buffer, offset, blockLength, version);
+        final long senderId = command.senderId();
+        final long sequence = command.sequence();
+        final Outcome outcome = clearingHouse.resumeInstrument(senderId, sequence, command.instrumentId());
+        reply(session, senderId, sequence, ResumeInstrumentCommandDecoder.TEMPLATE_ID, outcome);
+    }
+
     /**
      * @return true when the repeating group whose header is at {@code groupHeader} lies inside the message, its
      * entries are at least {@code minEntryLength} long and it holds at most {@link #MAX_GROUP_ENTRIES}.
@@ -1724,6 +1809,14 @@ public final class ClearingService implements ClusteredService
                 return dev.backstop.sbe.cluster.StressScenarioCommandDecoder.BLOCK_LENGTH;
             case dev.backstop.sbe.cluster.DefaultFundParametersCommandDecoder.TEMPLATE_ID:
                 return dev.backstop.sbe.cluster.DefaultFundParametersCommandDecoder.BLOCK_LENGTH;
+            case VariationMarginIntervalCommandDecoder.TEMPLATE_ID:
+                return VariationMarginIntervalCommandDecoder.BLOCK_LENGTH;
+            case FundingParametersCommandDecoder.TEMPLATE_ID:
+                return FundingParametersCommandDecoder.BLOCK_LENGTH;
+            case CircuitBreakerCommandDecoder.TEMPLATE_ID:
+                return CircuitBreakerCommandDecoder.BLOCK_LENGTH;
+            case ResumeInstrumentCommandDecoder.TEMPLATE_ID:
+                return ResumeInstrumentCommandDecoder.BLOCK_LENGTH;
             default:
                 return -1;
         }

@@ -123,6 +123,12 @@ final class ClusterEventPublisher implements ClearingEvents
     private final dev.backstop.sbe.events.WaterfallChargeEncoder waterfallCharge = new dev.backstop.sbe.events.WaterfallChargeEncoder();
     private final dev.backstop.sbe.events.WaterfallClosedEncoder waterfallClosed = new dev.backstop.sbe.events.WaterfallClosedEncoder();
     // END waterfall encoders
+    // BEGIN settlement encoders (generated)
+    private final dev.backstop.sbe.events.AccountSettledEncoder accountSettled = new dev.backstop.sbe.events.AccountSettledEncoder();
+    private final dev.backstop.sbe.events.SettlementSummaryEncoder settlementSummary = new dev.backstop.sbe.events.SettlementSummaryEncoder();
+    private final dev.backstop.sbe.events.BreakerTrippedEncoder breakerTripped = new dev.backstop.sbe.events.BreakerTrippedEncoder();
+    private final dev.backstop.sbe.events.BreakerResumedEncoder breakerResumed = new dev.backstop.sbe.events.BreakerResumedEncoder();
+    // END settlement encoders
 
     private long logPosition;
     private long clusterTime;
@@ -229,6 +235,14 @@ final class ClusterEventPublisher implements ClearingEvents
                 return dev.backstop.sbe.cluster.StressScenarioCommandDecoder.TEMPLATE_ID;
             case SET_DEFAULT_FUND_PARAMETERS:
                 return dev.backstop.sbe.cluster.DefaultFundParametersCommandDecoder.TEMPLATE_ID;
+            case SET_VARIATION_MARGIN_INTERVAL:
+                return dev.backstop.sbe.cluster.VariationMarginIntervalCommandDecoder.TEMPLATE_ID;
+            case SET_FUNDING_PARAMETERS:
+                return dev.backstop.sbe.cluster.FundingParametersCommandDecoder.TEMPLATE_ID;
+            case SET_CIRCUIT_BREAKER:
+                return dev.backstop.sbe.cluster.CircuitBreakerCommandDecoder.TEMPLATE_ID;
+            case RESUME_INSTRUMENT:
+                return dev.backstop.sbe.cluster.ResumeInstrumentCommandDecoder.TEMPLATE_ID;
             default:
                 // Commands added with the risk engine have no cluster template in this adapter yet.
                 return 0;
@@ -1228,6 +1242,134 @@ final class ClusterEventPublisher implements ClearingEvents
     }
 
     // END waterfall events
+    // BEGIN settlement events (generated)
+    public void onAccountSettled(
+        final long eventSequence,
+        final long cycleId,
+        final dev.backstop.clearing.domain.SettlementKind kind,
+        final int instrumentId,
+        final long accountId,
+        final long positionLots,
+        final long settlementPriceTicks,
+        final long variationMargin,
+        final long funding,
+        final long fees,
+        final long cashBefore,
+        final long cashAfter)
+    {
+        final dev.backstop.sbe.events.AccountSettledEncoder encoder = accountSettled;
+        encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .cycleId(cycleId)
+            .kind(dev.backstop.sbe.events.SettlementKind.get((short)kind.code()))
+            .instrumentId(instrumentId)
+            .accountId(accountId)
+            .positionLots(positionLots)
+            .settlementPriceTicks(settlementPriceTicks)
+            .variationMargin(variationMargin)
+            .funding(funding)
+            .fees(fees)
+            .cashBefore(cashBefore)
+            .cashAfter(cashAfter);
+        publish(encoder.encodedLength());
+    }
+
+    public void onSettlementSummary(
+        final long eventSequence,
+        final long cycleId,
+        final dev.backstop.clearing.domain.SettlementKind kind,
+        final int instrumentId,
+        final long settlementPriceTicks,
+        final long indexPriceTicks,
+        final int premiumPpm,
+        final int fundingRatePpm,
+        final long periodStartMs,
+        final long paid,
+        final long received,
+        final long feeRemainder,
+        final long net,
+        final long accountsSettled,
+        final long accountsDeferred,
+        final long feesCollected,
+        final long realisedPaid,
+        final long realisedReceived)
+    {
+        final dev.backstop.sbe.events.SettlementSummaryEncoder encoder = settlementSummary;
+        encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .cycleId(cycleId)
+            .kind(dev.backstop.sbe.events.SettlementKind.get((short)kind.code()))
+            .instrumentId(instrumentId)
+            .settlementPriceTicks(settlementPriceTicks)
+            .indexPriceTicks(indexPriceTicks)
+            .premiumPpm(premiumPpm)
+            .fundingRatePpm(fundingRatePpm)
+            .periodStartMs(periodStartMs)
+            .paid(paid)
+            .received(received)
+            .feeRemainder(feeRemainder)
+            .net(net)
+            .accountsSettled(accountsSettled)
+            .accountsDeferred(accountsDeferred)
+            .feesCollected(feesCollected)
+            .realisedPaid(realisedPaid)
+            .realisedReceived(realisedReceived);
+        publish(encoder.encodedLength());
+    }
+
+    public void onBreakerTripped(
+        final long eventSequence,
+        final int instrumentId,
+        final long markPriceTicks,
+        final long previousMarkTicks,
+        final long highTicks,
+        final long lowTicks,
+        final long bandTicks,
+        final long settlementPriceTicks,
+        final long haltedUntilMs)
+    {
+        final dev.backstop.sbe.events.BreakerTrippedEncoder encoder = breakerTripped;
+        encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .instrumentId(instrumentId)
+            .markPriceTicks(markPriceTicks)
+            .previousMarkTicks(previousMarkTicks)
+            .highTicks(highTicks)
+            .lowTicks(lowTicks)
+            .bandTicks(bandTicks)
+            .settlementPriceTicks(settlementPriceTicks)
+            .haltedUntilMs(haltedUntilMs);
+        publish(encoder.encodedLength());
+    }
+
+    public void onBreakerResumed(
+        final long eventSequence,
+        final int instrumentId,
+        final long markPriceTicks,
+        final boolean byOperator,
+        final long haltedSinceMs,
+        final long haltedUntilMs)
+    {
+        final dev.backstop.sbe.events.BreakerResumedEncoder encoder = breakerResumed;
+        encoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .eventSequence(eventSequence)
+            .logPosition(logPosition)
+            .clusterTime(clusterTime)
+            .instrumentId(instrumentId)
+            .markPriceTicks(markPriceTicks)
+            .resumedBy(byOperator ? dev.backstop.sbe.events.BreakerResumeCause.OPERATOR : dev.backstop.sbe.events.BreakerResumeCause.AUTOMATIC)
+            .haltedSinceMs(haltedSinceMs)
+            .haltedUntilMs(haltedUntilMs);
+        publish(encoder.encodedLength());
+    }
+
+    // END settlement events
     private void publish(final int messageLength)
     {
         eventsPublished++;

@@ -113,6 +113,14 @@ final class SnapshotLoader implements FragmentHandler
     private final dev.backstop.sbe.snapshot.WaterfallTotalsRecordDecoder waterfallTotalsRecord = new dev.backstop.sbe.snapshot.WaterfallTotalsRecordDecoder();
     private final dev.backstop.sbe.snapshot.WaterfallRecordDecoder waterfallRecord = new dev.backstop.sbe.snapshot.WaterfallRecordDecoder();
     // END waterfall decoders
+    // BEGIN settlement decoders (generated)
+    private final dev.backstop.sbe.snapshot.SettlementLedgerRecordDecoder settlementLedgerRecord = new dev.backstop.sbe.snapshot.SettlementLedgerRecordDecoder();
+    private final dev.backstop.sbe.snapshot.InstrumentSettlementRecordDecoder instrumentSettlementRecord = new dev.backstop.sbe.snapshot.InstrumentSettlementRecordDecoder();
+    private final dev.backstop.sbe.snapshot.InstrumentFundingRecordDecoder instrumentFundingRecord = new dev.backstop.sbe.snapshot.InstrumentFundingRecordDecoder();
+    private final dev.backstop.sbe.snapshot.InstrumentBreakerRecordDecoder instrumentBreakerRecord = new dev.backstop.sbe.snapshot.InstrumentBreakerRecordDecoder();
+    private final dev.backstop.sbe.snapshot.BreakerBucketRecordDecoder breakerBucketRecord = new dev.backstop.sbe.snapshot.BreakerBucketRecordDecoder();
+    private final dev.backstop.sbe.snapshot.PositionFeesRecordDecoder positionFeesRecord = new dev.backstop.sbe.snapshot.PositionFeesRecordDecoder();
+    // END settlement decoders
     private LiquidationStateSink liquidationRestorer;
     private final byte[] expectedDigest = new byte[32];
     private final byte[] actualDigest = new byte[32];
@@ -550,6 +558,93 @@ final class SnapshotLoader implements FragmentHandler
             }
 
             // END waterfall records
+            // BEGIN settlement records (generated)
+            case dev.backstop.sbe.snapshot.SettlementLedgerRecordDecoder.TEMPLATE_ID:
+            {
+                checkBlockLength(blockLength, dev.backstop.sbe.snapshot.SettlementLedgerRecordDecoder.BLOCK_LENGTH);
+                final dev.backstop.sbe.snapshot.SettlementLedgerRecordDecoder d = settlementLedgerRecord.wrap(buffer, bodyOffset, blockLength, version);
+                recordCount++;
+                clearingHouse.settlementRestorer().settlementLedger(d.vmIntervalMs(),
+                    d.nextVmMs(),
+                    d.lastVmMs(),
+                    d.lastCycleId());
+                break;
+            }
+
+            case dev.backstop.sbe.snapshot.InstrumentSettlementRecordDecoder.TEMPLATE_ID:
+            {
+                checkBlockLength(blockLength, dev.backstop.sbe.snapshot.InstrumentSettlementRecordDecoder.BLOCK_LENGTH);
+                final dev.backstop.sbe.snapshot.InstrumentSettlementRecordDecoder d = instrumentSettlementRecord.wrap(buffer, bodyOffset, blockLength, version);
+                recordCount++;
+                clearingHouse.settlementRestorer().instrumentSettlement(d.instrumentId(),
+                    d.settlementPriceTicks(),
+                    d.feesSinceSettlement(),
+                    d.realisedGainsSinceSettlement(),
+                    d.realisedLossesSinceSettlement());
+                break;
+            }
+
+            case dev.backstop.sbe.snapshot.InstrumentFundingRecordDecoder.TEMPLATE_ID:
+            {
+                checkBlockLength(blockLength, dev.backstop.sbe.snapshot.InstrumentFundingRecordDecoder.BLOCK_LENGTH);
+                final dev.backstop.sbe.snapshot.InstrumentFundingRecordDecoder d = instrumentFundingRecord.wrap(buffer, bodyOffset, blockLength, version);
+                recordCount++;
+                clearingHouse.settlementRestorer().instrumentFunding(d.instrumentId(),
+                    d.intervalMs(),
+                    d.interestPpm(),
+                    d.premiumClampPpm(),
+                    d.capPpm(),
+                    d.nextFundingMs(),
+                    d.intervalStartMs(),
+                    d.premiumIntegral(),
+                    d.premiumDurationMs(),
+                    BooleanType.TRUE == d.hasPremium(),
+                    d.lastPremiumPpb(),
+                    d.lastPremiumMs());
+                break;
+            }
+
+            case dev.backstop.sbe.snapshot.InstrumentBreakerRecordDecoder.TEMPLATE_ID:
+            {
+                checkBlockLength(blockLength, dev.backstop.sbe.snapshot.InstrumentBreakerRecordDecoder.BLOCK_LENGTH);
+                final dev.backstop.sbe.snapshot.InstrumentBreakerRecordDecoder d = instrumentBreakerRecord.wrap(buffer, bodyOffset, blockLength, version);
+                recordCount++;
+                clearingHouse.settlementRestorer().instrumentBreaker(d.instrumentId(),
+                    d.bandPpm(),
+                    d.windowMs(),
+                    d.haltMs(),
+                    BooleanType.TRUE == d.halted(),
+                    d.haltedSinceMs(),
+                    d.haltedUntilMs(),
+                    d.rangeHighTicks(),
+                    d.rangeLowTicks(),
+                    d.bandTicks());
+                break;
+            }
+
+            case dev.backstop.sbe.snapshot.BreakerBucketRecordDecoder.TEMPLATE_ID:
+            {
+                checkBlockLength(blockLength, dev.backstop.sbe.snapshot.BreakerBucketRecordDecoder.BLOCK_LENGTH);
+                final dev.backstop.sbe.snapshot.BreakerBucketRecordDecoder d = breakerBucketRecord.wrap(buffer, bodyOffset, blockLength, version);
+                recordCount++;
+                clearingHouse.settlementRestorer().breakerBucket(d.instrumentId(),
+                    d.slot(),
+                    d.epoch(),
+                    d.highTicks(),
+                    d.lowTicks());
+                break;
+            }
+
+            case dev.backstop.sbe.snapshot.PositionFeesRecordDecoder.TEMPLATE_ID:
+            {
+                checkBlockLength(blockLength, dev.backstop.sbe.snapshot.PositionFeesRecordDecoder.BLOCK_LENGTH);
+                final dev.backstop.sbe.snapshot.PositionFeesRecordDecoder d = positionFeesRecord.wrap(buffer, bodyOffset, blockLength, version);
+                recordCount++;
+                clearingHouse.settlementRestorer().positionFees(d.accountId(), d.instrumentId(), d.fees());
+                break;
+            }
+
+            // END settlement records
             case SnapshotEndDecoder.TEMPLATE_ID:
                 onSnapshotEnd(buffer, bodyOffset, blockLength, version);
                 break;

@@ -116,6 +116,14 @@ final class SnapshotWriter implements ClearingStateSink
     private final dev.backstop.sbe.snapshot.WaterfallTotalsRecordEncoder waterfallTotalsRecord = new dev.backstop.sbe.snapshot.WaterfallTotalsRecordEncoder();
     private final dev.backstop.sbe.snapshot.WaterfallRecordEncoder waterfallRecord = new dev.backstop.sbe.snapshot.WaterfallRecordEncoder();
     // END waterfall encoders
+    // BEGIN settlement encoders (generated)
+    private final dev.backstop.sbe.snapshot.SettlementLedgerRecordEncoder settlementLedgerRecord = new dev.backstop.sbe.snapshot.SettlementLedgerRecordEncoder();
+    private final dev.backstop.sbe.snapshot.InstrumentSettlementRecordEncoder instrumentSettlementRecord = new dev.backstop.sbe.snapshot.InstrumentSettlementRecordEncoder();
+    private final dev.backstop.sbe.snapshot.InstrumentFundingRecordEncoder instrumentFundingRecord = new dev.backstop.sbe.snapshot.InstrumentFundingRecordEncoder();
+    private final dev.backstop.sbe.snapshot.InstrumentBreakerRecordEncoder instrumentBreakerRecord = new dev.backstop.sbe.snapshot.InstrumentBreakerRecordEncoder();
+    private final dev.backstop.sbe.snapshot.BreakerBucketRecordEncoder breakerBucketRecord = new dev.backstop.sbe.snapshot.BreakerBucketRecordEncoder();
+    private final dev.backstop.sbe.snapshot.PositionFeesRecordEncoder positionFeesRecord = new dev.backstop.sbe.snapshot.PositionFeesRecordEncoder();
+    // END settlement encoders
     private RecordOutput output;
     private long recordCount;
     private boolean begun;
@@ -847,6 +855,122 @@ final class SnapshotWriter implements ClearingStateSink
     }
 
     // END waterfall records
+    // BEGIN settlement records (generated)
+    public void settlementLedger(
+        final long vmIntervalMs,
+        final long nextVmMs,
+        final long lastVmMs,
+        final long lastCycleId)
+    {
+        settlementLedgerRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .vmIntervalMs(vmIntervalMs)
+            .nextVmMs(nextVmMs)
+            .lastVmMs(lastVmMs)
+            .lastCycleId(lastCycleId);
+        emitRecord(settlementLedgerRecord.encodedLength());
+    }
+
+    public void instrumentSettlement(
+        final int instrumentId,
+        final long settlementPriceTicks,
+        final long feesSinceSettlement,
+        final long realisedGainsSinceSettlement,
+        final long realisedLossesSinceSettlement)
+    {
+        instrumentSettlementRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .instrumentId(instrumentId)
+            .settlementPriceTicks(settlementPriceTicks)
+            .feesSinceSettlement(feesSinceSettlement)
+            .realisedGainsSinceSettlement(realisedGainsSinceSettlement)
+            .realisedLossesSinceSettlement(realisedLossesSinceSettlement);
+        emitRecord(instrumentSettlementRecord.encodedLength());
+    }
+
+    public void instrumentFunding(
+        final int instrumentId,
+        final long intervalMs,
+        final int interestPpm,
+        final int premiumClampPpm,
+        final int capPpm,
+        final long nextFundingMs,
+        final long intervalStartMs,
+        final long premiumIntegral,
+        final long premiumDurationMs,
+        final boolean hasPremium,
+        final long lastPremiumPpb,
+        final long lastPremiumMs)
+    {
+        instrumentFundingRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .instrumentId(instrumentId)
+            .intervalMs(intervalMs)
+            .interestPpm(interestPpm)
+            .premiumClampPpm(premiumClampPpm)
+            .capPpm(capPpm)
+            .nextFundingMs(nextFundingMs)
+            .intervalStartMs(intervalStartMs)
+            .premiumIntegral(premiumIntegral)
+            .premiumDurationMs(premiumDurationMs)
+            .hasPremium(hasPremium ? BooleanType.TRUE : BooleanType.FALSE)
+            .lastPremiumPpb(lastPremiumPpb)
+            .lastPremiumMs(lastPremiumMs);
+        emitRecord(instrumentFundingRecord.encodedLength());
+    }
+
+    public void instrumentBreaker(
+        final int instrumentId,
+        final int bandPpm,
+        final long windowMs,
+        final long haltMs,
+        final boolean halted,
+        final long haltedSinceMs,
+        final long haltedUntilMs,
+        final long rangeHighTicks,
+        final long rangeLowTicks,
+        final long bandTicks)
+    {
+        instrumentBreakerRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .instrumentId(instrumentId)
+            .bandPpm(bandPpm)
+            .windowMs(windowMs)
+            .haltMs(haltMs)
+            .halted(halted ? BooleanType.TRUE : BooleanType.FALSE)
+            .haltedSinceMs(haltedSinceMs)
+            .haltedUntilMs(haltedUntilMs)
+            .rangeHighTicks(rangeHighTicks)
+            .rangeLowTicks(rangeLowTicks)
+            .bandTicks(bandTicks);
+        emitRecord(instrumentBreakerRecord.encodedLength());
+    }
+
+    public void breakerBucket(
+        final int instrumentId,
+        final int slot,
+        final long epoch,
+        final long highTicks,
+        final long lowTicks)
+    {
+        breakerBucketRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .instrumentId(instrumentId)
+            .slot(slot)
+            .epoch(epoch)
+            .highTicks(highTicks)
+            .lowTicks(lowTicks);
+        emitRecord(breakerBucketRecord.encodedLength());
+    }
+
+    public void positionFees(
+        final long accountId,
+        final int instrumentId,
+        final long fees)
+    {
+        positionFeesRecord.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .accountId(accountId)
+            .instrumentId(instrumentId)
+            .fees(fees);
+        emitRecord(positionFeesRecord.encodedLength());
+    }
+
+    // END settlement records
     private void emitRecord(final int messageLength)
     {
         if (!begun)

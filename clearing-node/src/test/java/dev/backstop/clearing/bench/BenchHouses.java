@@ -6,6 +6,7 @@ import dev.backstop.clearing.domain.CommandType;
 import dev.backstop.clearing.domain.Instrument;
 import dev.backstop.clearing.domain.LiquidationEngine;
 import dev.backstop.clearing.domain.Outcome;
+import dev.backstop.clearing.domain.PerpetualFunding;
 import dev.backstop.clearing.domain.TickDecision;
 
 /**
@@ -125,6 +126,28 @@ public final class BenchHouses
         final Outcome submitted = house.submitOrder(EXCHANGE, ++exchangeSequence, id, accountId, BTC, true, 1, PRICE);
         final Outcome cancelled = house.cancelOrder(EXCHANGE, ++exchangeSequence, id);
         return submitted.ordinal() + cancelled.ordinal();
+    }
+
+    /**
+     * Sets the variation margin and funding intervals (0 turns either off), so a benchmark runs one kind of cycle.
+     */
+    public void settlementIntervals(final long variationMarginIntervalMs, final long fundingIntervalMs)
+    {
+        expect(house.setVariationMarginInterval(OPERATOR, ++operatorSequence, variationMarginIntervalMs));
+        expect(house.setFundingParameters(
+            OPERATOR, ++operatorSequence, BTC, fundingIntervalMs, PerpetualFunding.DEFAULT_INTEREST_PPM,
+            PerpetualFunding.DEFAULT_PREMIUM_CLAMP_PPM, PerpetualFunding.DEFAULT_CAP_PPM));
+    }
+
+    /**
+     * Runs the clearing house's next deadline (a settlement cycle, when the intervals make it the next one).
+     *
+     * @return the id of the last settlement cycle run.
+     */
+    public long runNextDeadline()
+    {
+        house.onDeadline(house.nextDeadlineMs());
+        return house.lastSettlementCycleId();
     }
 
     public static void expect(final Outcome outcome)

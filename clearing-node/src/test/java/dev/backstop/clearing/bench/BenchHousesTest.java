@@ -57,6 +57,29 @@ class BenchHousesTest
         assertEquals(0, houses.house().conservationError());
     }
 
+    @Test
+    void eachSettlementCycleSettlesEveryHolder()
+    {
+        final BenchHouses houses = BenchHouses.withHolders(1_000, 0);
+        houses.settlementIntervals(1_000, 0);
+        final ClearingHouse house = houses.house();
+        final long holderCash = house.account(BenchHouses.FIRST_HOLDER).cash();
+        final long dealerCash = house.account(BenchHouses.DEALER).cash();
+        assertEquals(Outcome.ACCEPTED, houses.tick(BenchHouses.PRICE + 1));
+        assertEquals(1, houses.runNextDeadline(), "the next deadline is the VM cycle");
+        assertEquals(holderCash + 100, house.account(BenchHouses.FIRST_HOLDER).cash(), "one tick of one lot");
+        assertEquals(dealerCash - 100_000, house.account(BenchHouses.DEALER).cash());
+        assertEquals(0, house.unrealisedPnl(house.account(BenchHouses.FIRST_HOLDER + 999), 0));
+
+        houses.settlementIntervals(0, 1_000);
+        assertEquals(Outcome.ACCEPTED, houses.tick(BenchHouses.PRICE));
+        final long before = house.account(BenchHouses.FIRST_HOLDER).cash();
+        assertEquals(2, houses.runNextDeadline(), "the next deadline is the funding");
+        // 600_000 × 100 = 60_000_000 of notional × 0.01%, rounded up: 6_000 paid by each long.
+        assertEquals(before - 6_000, house.account(BenchHouses.FIRST_HOLDER).cash());
+        assertEquals(0, house.conservationError());
+    }
+
     private static int count(final ClearingHouse house, final RiskState state, final int holders)
     {
         int count = house.account(BenchHouses.DEALER).riskState() == state ? 1 : 0;

@@ -71,6 +71,9 @@ class ClearingHouseAllocationTest
         });
         assertEquals(Outcome.ACCEPTED, house.listInstrument(
             OPERATOR, ++operatorSequence, BTC, "BTC-PERP", 100_000, 50_000, 0, 100_000, 1_000, 100));
+        // Each round moves the mark by a third: a 50% band keeps the breaker checking every tick without tripping.
+        assertEquals(Outcome.ACCEPTED, house.setCircuitBreaker(
+            OPERATOR, ++operatorSequence, BTC, 500_000, CircuitBreaker.DEFAULT_WINDOW_MS, CircuitBreaker.DEFAULT_HALT_MS));
         assertEquals(Outcome.ACCEPTED, house.openAccount(OPERATOR, ++operatorSequence, ALICE, 1));
         assertEquals(Outcome.ACCEPTED, house.openAccount(OPERATOR, ++operatorSequence, BOB, 2));
         assertEquals(Outcome.ACCEPTED, house.deposit(OPERATOR, ++operatorSequence, ALICE, 20_000_000L));

@@ -731,6 +731,75 @@ final class RecordingEvents implements ClearingEvents
     }
 
     // END waterfall events
+    // ---- settlement and circuit breaker events (issue 4, S) ----
+
+    record AccountSettled(
+        long sequence, long cycleId, SettlementKind kind, int instrumentId, long accountId, long positionLots,
+        long settlementPriceTicks, long variationMargin, long funding, long fees, long cashBefore, long cashAfter)
+        implements Event
+    {
+    }
+
+    record SettlementSummary(
+        long sequence, long cycleId, SettlementKind kind, int instrumentId, long settlementPriceTicks,
+        long indexPriceTicks, int premiumPpm, int fundingRatePpm, long periodStartMs, long paid, long received,
+        long feeRemainder, long net, long accountsSettled, long accountsDeferred, long feesCollected,
+        long realisedPaid, long realisedReceived) implements Event
+    {
+    }
+
+    record BreakerTripped(
+        long sequence, int instrumentId, long markPriceTicks, long previousMarkTicks, long highTicks, long lowTicks,
+        long bandTicks, long settlementPriceTicks, long haltedUntilMs) implements Event
+    {
+    }
+
+    record BreakerResumed(
+        long sequence, int instrumentId, long markPriceTicks, boolean byOperator, long haltedSinceMs,
+        long haltedUntilMs) implements Event
+    {
+    }
+
+    public void onAccountSettled(
+        final long eventSequence, final long cycleId, final SettlementKind kind, final int instrumentId,
+        final long accountId, final long positionLots, final long settlementPriceTicks, final long variationMargin,
+        final long funding, final long fees, final long cashBefore, final long cashAfter)
+    {
+        add(new AccountSettled(
+            eventSequence, cycleId, kind, instrumentId, accountId, positionLots, settlementPriceTicks, variationMargin,
+            funding, fees, cashBefore, cashAfter));
+    }
+
+    public void onSettlementSummary(
+        final long eventSequence, final long cycleId, final SettlementKind kind, final int instrumentId,
+        final long settlementPriceTicks, final long indexPriceTicks, final int premiumPpm, final int fundingRatePpm,
+        final long periodStartMs, final long paid, final long received, final long feeRemainder, final long net,
+        final long accountsSettled, final long accountsDeferred, final long feesCollected, final long realisedPaid,
+        final long realisedReceived)
+    {
+        add(new SettlementSummary(
+            eventSequence, cycleId, kind, instrumentId, settlementPriceTicks, indexPriceTicks, premiumPpm,
+            fundingRatePpm, periodStartMs, paid, received, feeRemainder, net, accountsSettled, accountsDeferred,
+            feesCollected, realisedPaid, realisedReceived));
+    }
+
+    public void onBreakerTripped(
+        final long eventSequence, final int instrumentId, final long markPriceTicks, final long previousMarkTicks,
+        final long highTicks, final long lowTicks, final long bandTicks, final long settlementPriceTicks,
+        final long haltedUntilMs)
+    {
+        add(new BreakerTripped(
+            eventSequence, instrumentId, markPriceTicks, previousMarkTicks, highTicks, lowTicks, bandTicks,
+            settlementPriceTicks, haltedUntilMs));
+    }
+
+    public void onBreakerResumed(
+        final long eventSequence, final int instrumentId, final long markPriceTicks, final boolean byOperator,
+        final long haltedSinceMs, final long haltedUntilMs)
+    {
+        add(new BreakerResumed(eventSequence, instrumentId, markPriceTicks, byOperator, haltedSinceMs, haltedUntilMs));
+    }
+
     private void add(final Event event)
     {
         if (event.sequence() != expectedNextSequence)

@@ -443,4 +443,50 @@ final class SnapshotLoader implements ClearingStateSink
             attempts);
     }
     // END waterfall records
+    // ---- settlement records: handed to the target's settlement restorer ----
+
+    public void settlementLedger(final long vmIntervalMs, final long nextVmMs, final long lastVmMs, final long lastCycleId)
+    {
+        target.settlementRestorer().settlementLedger(vmIntervalMs, nextVmMs, lastVmMs, lastCycleId);
+    }
+
+    public void instrumentSettlement(
+        final int instrumentId, final long settlementPriceTicks, final long feesSinceSettlement,
+        final long realisedGainsSinceSettlement, final long realisedLossesSinceSettlement)
+    {
+        target.settlementRestorer().instrumentSettlement(
+            instrumentId, settlementPriceTicks, feesSinceSettlement, realisedGainsSinceSettlement,
+            realisedLossesSinceSettlement);
+    }
+
+    public void instrumentFunding(
+        final int instrumentId, final long intervalMs, final int interestPpm, final int premiumClampPpm,
+        final int capPpm, final long nextFundingMs, final long intervalStartMs, final long premiumIntegral,
+        final long premiumDurationMs, final boolean hasPremium, final long lastPremiumPpb, final long lastPremiumMs)
+    {
+        target.settlementRestorer().instrumentFunding(
+            instrumentId, intervalMs, interestPpm, premiumClampPpm, capPpm, nextFundingMs, intervalStartMs,
+            premiumIntegral, premiumDurationMs, hasPremium, lastPremiumPpb, lastPremiumMs);
+    }
+
+    public void instrumentBreaker(
+        final int instrumentId, final int bandPpm, final long windowMs, final long haltMs, final boolean halted,
+        final long haltedSinceMs, final long haltedUntilMs, final long rangeHighTicks, final long rangeLowTicks,
+        final long bandTicks)
+    {
+        target.settlementRestorer().instrumentBreaker(
+            instrumentId, bandPpm, windowMs, haltMs, halted, haltedSinceMs, haltedUntilMs, rangeHighTicks,
+            rangeLowTicks, bandTicks);
+    }
+
+    public void breakerBucket(
+        final int instrumentId, final int slot, final long epoch, final long highTicks, final long lowTicks)
+    {
+        target.settlementRestorer().breakerBucket(instrumentId, slot, epoch, highTicks, lowTicks);
+    }
+
+    public void positionFees(final long accountId, final int instrumentId, final long fees)
+    {
+        target.settlementRestorer().positionFees(accountId, instrumentId, fees);
+    }
 }

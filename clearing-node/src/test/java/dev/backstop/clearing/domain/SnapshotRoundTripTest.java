@@ -31,6 +31,7 @@ class SnapshotRoundTripTest
         assertEquals(List.of(
             "header eventSequence=0 netDeposits=0 fee=0 tradesCleared=0",
             "ledger now=0 insurance=0 deficits=0",
+            "settlement vmInterval=60000 nextVm=60000 lastVm=0 lastCycle=0",
             "portfolio mm=500000 gross=10000 default=-150000,-100000,-50000,0,50000,100000,150000,"),
             StateDump.of(copy));
     }

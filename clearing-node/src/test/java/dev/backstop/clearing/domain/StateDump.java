@@ -174,4 +174,50 @@ final class StateDump implements ClearingStateSink
         }
         lines.add(line.toString());
     }
+    public void settlementLedger(final long vmIntervalMs, final long nextVmMs, final long lastVmMs, final long lastCycleId)
+    {
+        lines.add("settlement vmInterval=" + vmIntervalMs + " nextVm=" + nextVmMs + " lastVm=" + lastVmMs +
+            " lastCycle=" + lastCycleId);
+    }
+
+    public void instrumentSettlement(
+        final int instrumentId, final long settlementPriceTicks, final long feesSinceSettlement,
+        final long realisedGainsSinceSettlement, final long realisedLossesSinceSettlement)
+    {
+        lines.add("instrumentSettlement " + instrumentId + " price=" + settlementPriceTicks + " fees=" +
+            feesSinceSettlement + " gains=" + realisedGainsSinceSettlement + " losses=" + realisedLossesSinceSettlement);
+    }
+
+    public void instrumentFunding(
+        final int instrumentId, final long intervalMs, final int interestPpm, final int premiumClampPpm,
+        final int capPpm, final long nextFundingMs, final long intervalStartMs, final long premiumIntegral,
+        final long premiumDurationMs, final boolean hasPremium, final long lastPremiumPpb, final long lastPremiumMs)
+    {
+        lines.add("funding " + instrumentId + " interval=" + intervalMs + " interest=" + interestPpm + " clamp=" +
+            premiumClampPpm + " cap=" + capPpm + " next=" + nextFundingMs + " start=" + intervalStartMs +
+            " integral=" + premiumIntegral + " duration=" + premiumDurationMs + " has=" + hasPremium + " premium=" +
+            lastPremiumPpb + " at=" + lastPremiumMs);
+    }
+
+    public void instrumentBreaker(
+        final int instrumentId, final int bandPpm, final long windowMs, final long haltMs, final boolean halted,
+        final long haltedSinceMs, final long haltedUntilMs, final long rangeHighTicks, final long rangeLowTicks,
+        final long bandTicks)
+    {
+        lines.add("breaker " + instrumentId + " band=" + bandPpm + " window=" + windowMs + " halt=" + haltMs +
+            " halted=" + halted + " since=" + haltedSinceMs + " until=" + haltedUntilMs + " range=" + rangeLowTicks +
+            ".." + rangeHighTicks + " bandTicks=" + bandTicks);
+    }
+
+    public void breakerBucket(
+        final int instrumentId, final int slot, final long epoch, final long highTicks, final long lowTicks)
+    {
+        lines.add("breakerBucket " + instrumentId + " slot=" + slot + " epoch=" + epoch + " high=" + highTicks +
+            " low=" + lowTicks);
+    }
+
+    public void positionFees(final long accountId, final int instrumentId, final long fees)
+    {
+        lines.add("positionFees " + accountId + "/" + instrumentId + " fees=" + fees);
+    }
 }

@@ -157,8 +157,9 @@ class ClearingClusterTest
                 assertEquals(expectedTrades, cluster.awaitConvergence(AWAIT).get(0).tradesCleared());
                 assertMetrics(cluster, metricsPortBase, client);
                 deleverageAnAccountNoPoolCanTake(client);
+                settleOnShortCycles(client, cluster);
 
-                // Every member applied the ADL (a timer in the log) to the same state.
+                // Every member applied the ADL and the settlement cycles (timers in the log) to the same state.
                 beforeSnapshot = cluster.awaitConvergence(AWAIT).get(0);
                 assertEquals(expectedTrades, beforeSnapshot.tradesCleared());
                 for (int i = 0; i < cluster.memberCount(); i++)
@@ -199,6 +200,55 @@ class ClearingClusterTest
             }
             assertTrue(Cluster.Role.LEADER == cluster.node(cluster.leaderIndex()).role());
         }
+    }
+
+    /**
+     * Variation margin every second and funding every two seconds on the cluster's own timer: the client sees each
+     * cycle's per-account events and a summary that balances, and all three members hold the same state digest while
+     * the cycles run. The cycles are then turned off so the snapshot that follows compares a state that stands still.
+     */
+    private void settleOnShortCycles(final ClusterTestClient client, final InProcessCluster cluster)
+    {
+        client.variationMarginInterval(OPERATOR, next(OPERATOR), 1_000);
+        client.fundingParameters(OPERATOR, next(OPERATOR), INSTRUMENT, 2_000, 100);
+        client.awaitAllAcknowledged(AWAIT);
+        final long deadlineNs = System.nanoTime() + AWAIT.toNanos();
+        final dev.backstop.sbe.events.SettlementSummaryDecoder summary =
+            new dev.backstop.sbe.events.SettlementSummaryDecoder();
+        boolean sawVariationMargin = false;
+        boolean sawFunding = false;
+        int checked = 0;
+        while (!(sawVariationMargin && sawFunding))
+        {
+            assertTrue(System.nanoTime() - deadlineNs < 0, "a VM and a funding cycle within " + AWAIT);
+            client.idleFor(Duration.ofMillis(100));
+            final List<byte[]> events = client.settlementEvents();
+            for (; checked < events.size(); checked++)
+            {
+                final org.agrona.concurrent.UnsafeBuffer event = new org.agrona.concurrent.UnsafeBuffer(events.get(checked));
+                if (event.getShort(2, java.nio.ByteOrder.LITTLE_ENDIAN) !=
+                    dev.backstop.sbe.events.SettlementSummaryDecoder.TEMPLATE_ID)
+                {
+                    continue;
+                }
+                summary.wrap(event, dev.backstop.sbe.events.MessageHeaderDecoder.ENCODED_LENGTH,
+                    dev.backstop.sbe.events.SettlementSummaryDecoder.BLOCK_LENGTH,
+                    dev.backstop.sbe.events.SettlementSummaryDecoder.SCHEMA_VERSION);
+                assertEquals(0, summary.net(), "a cycle nets to zero");
+                assertEquals(summary.paid(), summary.received() + summary.feeRemainder());
+                if (summary.accountsSettled() > 0)
+                {
+                    sawVariationMargin |= summary.kind() == dev.backstop.sbe.events.SettlementKind.VARIATION_MARGIN;
+                    sawFunding |= summary.kind() == dev.backstop.sbe.events.SettlementKind.FUNDING;
+                }
+            }
+        }
+        final List<StateReport> whileSettling = cluster.awaitConvergence(AWAIT);
+        assertEquals(3, whileSettling.size());
+
+        client.variationMarginInterval(OPERATOR, next(OPERATOR), 0);
+        client.fundingParameters(OPERATOR, next(OPERATOR), INSTRUMENT, 0, 100);
+        client.awaitAllAcknowledged(AWAIT);
     }
 
     /**

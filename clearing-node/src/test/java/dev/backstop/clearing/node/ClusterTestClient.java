@@ -115,6 +115,8 @@ final class ClusterTestClient implements AutoCloseable
     private long lastProgressNs = System.nanoTime();
     private long lastEventSequence;
     private long eventsReceived;
+    // Settlement events (AccountSettled, SettlementSummary, BreakerTripped, BreakerResumed), copied as received.
+    private final List<byte[]> settlementEvents = new ArrayList<>();
     private int newLeaderEvents;
     private int reconnects;
     private int resends;
@@ -294,6 +296,41 @@ final class ClusterTestClient implements AutoCloseable
             .sequence(sequence)
             .accountId(accountId);
         return submit(senderId, sequence, QueryAccountCommandEncoder.TEMPLATE_ID, encoder.encodedLength());
+    }
+
+    /**
+     * @return copies of the settlement and circuit breaker events received so far, each a whole message.
+     */
+    List<byte[]> settlementEvents()
+    {
+        return settlementEvents;
+    }
+
+    Command variationMarginInterval(final long senderId, final long sequence, final long intervalMs)
+    {
+        final dev.backstop.sbe.cluster.VariationMarginIntervalCommandEncoder encoder =
+            new dev.backstop.sbe.cluster.VariationMarginIntervalCommandEncoder()
+                .wrapAndApplyHeader(buffer, 0, headerEncoder)
+                .senderId(senderId)
+                .sequence(sequence)
+                .intervalMs(intervalMs);
+        return submit(senderId, sequence, encoder.sbeTemplateId(), encoder.encodedLength());
+    }
+
+    Command fundingParameters(
+        final long senderId, final long sequence, final int instrumentId, final long intervalMs, final int interestPpm)
+    {
+        final dev.backstop.sbe.cluster.FundingParametersCommandEncoder encoder =
+            new dev.backstop.sbe.cluster.FundingParametersCommandEncoder()
+                .wrapAndApplyHeader(buffer, 0, headerEncoder)
+                .senderId(senderId)
+                .sequence(sequence)
+                .instrumentId(instrumentId)
+                .intervalMs(intervalMs)
+                .interestPpm(interestPpm)
+                .premiumClampPpm(500)
+                .capPpm(5_000);
+        return submit(senderId, sequence, encoder.sbeTemplateId(), encoder.encodedLength());
     }
 
     Command queryLedger(final long senderId, final long sequence)
@@ -667,6 +704,16 @@ final class ClusterTestClient implements AutoCloseable
                 eventOrderViolations.add("event " + eventSequence + " after " + lastEventSequence);
             }
             lastEventSequence = eventSequence;
+            final int templateId = headerDecoder.templateId();
+            if (templateId >= dev.backstop.sbe.events.AccountSettledDecoder.TEMPLATE_ID &&
+                templateId <= dev.backstop.sbe.events.BreakerResumedDecoder.TEMPLATE_ID)
+            {
+                final int length = dev.backstop.sbe.events.MessageHeaderDecoder.ENCODED_LENGTH +
+                    headerDecoder.blockLength();
+                final byte[] copy = new byte[length];
+                buffer.getBytes(offset, copy);
+                settlementEvents.add(copy);
+            }
         }
     }
 }

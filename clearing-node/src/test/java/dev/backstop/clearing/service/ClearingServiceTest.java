@@ -84,6 +84,11 @@ class ClearingServiceTest
     private static final long MEMBER = 2;
     private static final long EXCHANGE = 100;
     private static final int INSTRUMENT = 7;
+    /**
+     * An operator session of its own for the settlement commands, so adding them leaves the other senders' sequences
+     * as they were (the cluster does not check roles: the gateway does).
+     */
+    private static final long SETTLEMENT_DESK = 9;
 
     private final FakeCluster cluster = new FakeCluster();
     private final CapturingSession gateway = new CapturingSession(1);
@@ -665,9 +670,113 @@ class ClearingServiceTest
     }
 
     @Test
+    void runsTheVariationMarginCycleOnTheTimerAndPublishesEachAccountAndTheTotals()
+    {
+        setUpAccounts();
+        cluster.time = 1_000_000;
+        send(priceTick(EXCHANGE, 1, 50_000));
+        send(trade(2, 700, 11, 12, 50_000, 20));
+        assertResult(lastResult(gateway), EXCHANGE, 2, ResultCode.ACCEPTED, false, TradeCommandEncoder.TEMPLATE_ID);
+        assertEquals(1_020_000L, cluster.timers.get(ClearingService.ONE_TIMER_ID),
+            "the first position schedules the next whole minute's VM cycle");
+
+        send(variationMarginInterval(1, 1_000));
+        assertResult(lastResult(gateway), SETTLEMENT_DESK, 1, ResultCode.ACCEPTED, false,
+            dev.backstop.sbe.cluster.VariationMarginIntervalCommandEncoder.TEMPLATE_ID);
+        final RiskParametersChangedDecoder changed = new RiskParametersChangedDecoder().wrap(
+            lastEvent(RiskParametersChangedDecoder.TEMPLATE_ID), MessageHeaderDecoder.ENCODED_LENGTH,
+            RiskParametersChangedDecoder.BLOCK_LENGTH, RiskParametersChangedDecoder.SCHEMA_VERSION);
+        assertEquals(dev.backstop.sbe.cluster.VariationMarginIntervalCommandEncoder.TEMPLATE_ID, changed.templateId());
+        assertEquals(1_001_000L, cluster.timers.get(ClearingService.ONE_TIMER_ID), "moved to the new interval");
+
+        cluster.time = 1_000_500;
+        send(priceTick(EXCHANGE, 3, 50_100));
+        final int eventsBefore = events(gateway).size();
+        fireTimer(1_001_000);
+
+        // 20 lots × 100 ticks × 1 micro: the long receives 2_000, the short pays 2_000; each paid a 500 fee.
+        final List<DirectBuffer> cycle = events(gateway).subList(eventsBefore, events(gateway).size());
+        assertEquals(3, cycle.size());
+        final dev.backstop.sbe.events.AccountSettledDecoder settled = new dev.backstop.sbe.events.AccountSettledDecoder();
+        final long[] expected = {11, 2_000, 2_000_000 - 500, 12, -2_000, 2_000_000 - 500};
+        for (int i = 0; i < 2; i++)
+        {
+            settled.wrap(cycle.get(i), MessageHeaderDecoder.ENCODED_LENGTH,
+                dev.backstop.sbe.events.AccountSettledDecoder.BLOCK_LENGTH,
+                dev.backstop.sbe.events.AccountSettledDecoder.SCHEMA_VERSION);
+            assertEquals(dev.backstop.sbe.events.SettlementKind.VARIATION_MARGIN, settled.kind());
+            assertEquals(expected[3 * i], settled.accountId());
+            assertEquals(expected[3 * i + 1], settled.variationMargin());
+            assertEquals(500, settled.fees());
+            assertEquals(expected[3 * i + 2], settled.cashBefore());
+            assertEquals(expected[3 * i + 2] + expected[3 * i + 1], settled.cashAfter());
+            assertEquals(50_100, settled.settlementPriceTicks());
+            assertEquals(1_001_000, settled.clusterTime());
+        }
+        final dev.backstop.sbe.events.SettlementSummaryDecoder summary =
+            new dev.backstop.sbe.events.SettlementSummaryDecoder().wrap(cycle.get(2), MessageHeaderDecoder.ENCODED_LENGTH,
+                dev.backstop.sbe.events.SettlementSummaryDecoder.BLOCK_LENGTH,
+                dev.backstop.sbe.events.SettlementSummaryDecoder.SCHEMA_VERSION);
+        assertEquals(INSTRUMENT, summary.instrumentId());
+        assertEquals(2_000, summary.paid());
+        assertEquals(2_000, summary.received());
+        assertEquals(0, summary.net());
+        assertEquals(2, summary.accountsSettled());
+        assertEquals(1_000, summary.feesCollected());
+        assertEquals(50_100, service.clearingHouse().instrument(INSTRUMENT).settlementPriceTicks());
+        assertEquals(0, service.clearingHouse().unrealisedPnl(service.clearingHouse().account(11), 0));
+        assertEquals(1_002_000L, cluster.timers.get(ClearingService.ONE_TIMER_ID), "the next cycle one interval on");
+        assertEquals(0, service.clearingHouse().conservationError());
+    }
+
+    @Test
+    void aBreakerTripRefusesNewRiskWithItsOwnCodeUntilTheOperatorResumes()
+    {
+        setUpAccounts();
+        cluster.time = 1_000_000;
+        send(circuitBreaker(1, 10_000, 60_000, 120_000)); // 1% band
+        send(priceTick(EXCHANGE, 1, 50_000));
+        send(trade(2, 700, 11, 12, 50_000, 20));
+        cluster.time = 1_000_100;
+        send(priceTick(EXCHANGE, 3, 50_600)); // beyond 50_000 + 500
+        final dev.backstop.sbe.events.BreakerTrippedDecoder tripped = new dev.backstop.sbe.events.BreakerTrippedDecoder()
+            .wrap(lastEvent(dev.backstop.sbe.events.BreakerTrippedDecoder.TEMPLATE_ID),
+                MessageHeaderDecoder.ENCODED_LENGTH, dev.backstop.sbe.events.BreakerTrippedDecoder.BLOCK_LENGTH,
+                dev.backstop.sbe.events.BreakerTrippedDecoder.SCHEMA_VERSION);
+        assertEquals(50_600, tripped.markPriceTicks());
+        assertEquals(500, tripped.bandTicks());
+        assertEquals(1_120_100, tripped.haltedUntilMs());
+        assertEquals(1_020_000L, cluster.timers.get(ClearingService.ONE_TIMER_ID), "the VM cycle comes first");
+
+        send(trade(4, 701, 11, 12, 50_600, 1));
+        assertResult(lastResult(gateway), EXCHANGE, 4, ResultCode.INSTRUMENT_HALTED, false,
+            TradeCommandEncoder.TEMPLATE_ID);
+        send(trade(5, 702, 12, 11, 50_600, 1));
+        assertResult(lastResult(gateway), EXCHANGE, 5, ResultCode.ACCEPTED, false, TradeCommandEncoder.TEMPLATE_ID);
+
+        send(resumeInstrument(2));
+        assertResult(lastResult(gateway), SETTLEMENT_DESK, 2, ResultCode.ACCEPTED, false,
+            dev.backstop.sbe.cluster.ResumeInstrumentCommandEncoder.TEMPLATE_ID);
+        final dev.backstop.sbe.events.BreakerResumedDecoder resumed = new dev.backstop.sbe.events.BreakerResumedDecoder()
+            .wrap(lastEvent(dev.backstop.sbe.events.BreakerResumedDecoder.TEMPLATE_ID),
+                MessageHeaderDecoder.ENCODED_LENGTH, dev.backstop.sbe.events.BreakerResumedDecoder.BLOCK_LENGTH,
+                dev.backstop.sbe.events.BreakerResumedDecoder.SCHEMA_VERSION);
+        assertEquals(dev.backstop.sbe.events.BreakerResumeCause.OPERATOR, resumed.resumedBy());
+        send(resumeInstrument(3));
+        assertResult(lastResult(gateway), SETTLEMENT_DESK, 3, ResultCode.INSTRUMENT_NOT_HALTED, false,
+            dev.backstop.sbe.cluster.ResumeInstrumentCommandEncoder.TEMPLATE_ID);
+        send(trade(6, 703, 11, 12, 50_600, 1));
+        assertResult(lastResult(gateway), EXCHANGE, 6, ResultCode.ACCEPTED, false, TradeCommandEncoder.TEMPLATE_ID);
+    }
+
+    @Test
     void liquidatesAnAccountOnTimersAndPublishesEveryStep()
     {
         setUpAccounts();
+        // This follows the liquidation's timers until none is left: the settlement cycles would keep one running
+        // while the pool holds the position, so they are off here.
+        send(variationMarginInterval(1, 0));
+        send(fundingParameters(2, 0, 100, 500, 5_000));
         cluster.time = 1_000_000;
         send(priceTick(EXCHANGE, 1, 50_000));
         send(openAccount(OPERATOR, 4, 13));
@@ -1269,6 +1378,54 @@ class ClearingServiceTest
             .sequence(sequence)
             .instrumentId(INSTRUMENT)
             .underlyingId(underlyingId)
+            .encodedLength();
+    }
+
+    private int variationMarginInterval(final long sequence, final long intervalMs)
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + new dev.backstop.sbe.cluster.VariationMarginIntervalCommandEncoder()
+            .wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .senderId(SETTLEMENT_DESK)
+            .sequence(sequence)
+            .intervalMs(intervalMs)
+            .encodedLength();
+    }
+
+    private int fundingParameters(
+        final long sequence, final long intervalMs, final int interestPpm, final int clampPpm, final int capPpm)
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + new dev.backstop.sbe.cluster.FundingParametersCommandEncoder()
+            .wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .senderId(SETTLEMENT_DESK)
+            .sequence(sequence)
+            .instrumentId(INSTRUMENT)
+            .intervalMs(intervalMs)
+            .interestPpm(interestPpm)
+            .premiumClampPpm(clampPpm)
+            .capPpm(capPpm)
+            .encodedLength();
+    }
+
+    private int circuitBreaker(final long sequence, final int bandPpm, final long windowMs, final long haltMs)
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + new dev.backstop.sbe.cluster.CircuitBreakerCommandEncoder()
+            .wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .senderId(SETTLEMENT_DESK)
+            .sequence(sequence)
+            .instrumentId(INSTRUMENT)
+            .bandPpm(bandPpm)
+            .windowMs(windowMs)
+            .haltMs(haltMs)
+            .encodedLength();
+    }
+
+    private int resumeInstrument(final long sequence)
+    {
+        return MessageHeaderEncoder.ENCODED_LENGTH + new dev.backstop.sbe.cluster.ResumeInstrumentCommandEncoder()
+            .wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .senderId(SETTLEMENT_DESK)
+            .sequence(sequence)
+            .instrumentId(INSTRUMENT)
             .encodedLength();
     }
 

@@ -198,6 +198,70 @@ class SnapshotRecordsTest
     }
 
     @Test
+    void restoresTheSettlementAndCircuitBreakerState()
+    {
+        final ClearingHouse house = new ClearingHouse(new IgnoredEvents());
+        new LiquidationEngine(house);
+        long op = 0;
+        long ex = 0;
+        long mb = 0;
+        house.advanceTime(1_000_000);
+        accepted(house.listInstrument(OPERATOR, ++op, 1, "BTC-PERP", 100_000, 50_000, 500, 100_000, 1_000, 1));
+        accepted(house.listInstrument(OPERATOR, ++op, 2, "ETH-PERP", 100_000, 50_000, 500, 100_000, 1_000, 1));
+        accepted(house.openAccount(OPERATOR, ++op, 11, 511));
+        accepted(house.openAccount(OPERATOR, ++op, 12, 512));
+        accepted(house.deposit(MEMBER, ++mb, 11, 100_000_000));
+        accepted(house.deposit(MEMBER, ++mb, 12, 100_000_000));
+        accepted(house.setVariationMarginInterval(OPERATOR, ++op, 2_000));
+        accepted(house.setFundingParameters(OPERATOR, ++op, 1, 10_000, 100, 500, 5_000));
+        accepted(house.setCircuitBreaker(OPERATOR, ++op, 2, 20_000, 600_000, 30_000));
+        accepted(house.applyPriceTick(EXCHANGE, ++ex, 1, 1, 50_000, 1_000_000));
+        accepted(house.applyPriceTick(EXCHANGE, ++ex, 2, 1, 3_000, 1_000_000));
+        accepted(house.clearTrade(EXCHANGE, ++ex, 1, 1, 11, 12, 50_000, 20));
+        accepted(house.clearTrade(EXCHANGE, ++ex, 2, 2, 12, 11, 3_000, 40));
+        house.advanceTime(1_001_000);
+        accepted(house.applyPriceTick(EXCHANGE, ++ex, 1, 1, 50_200, 1_001_000));
+        house.onDeadline(1_002_000); // a VM cycle on both instruments
+        house.advanceTime(1_003_000);
+        accepted(house.applyPriceTick(EXCHANGE, ++ex, 1, 1, 50_300, 1_003_000)); // a premium sample mid-interval
+        accepted(house.clearTrade(EXCHANGE, ++ex, 3, 1, 11, 12, 50_300, 5)); // fees since the cycle
+        accepted(house.applyPriceTick(EXCHANGE, ++ex, 2, 1, 3_200, 1_003_000)); // trips ETH's 2% breaker
+        assertTrue(house.instrument(2).circuitBreaker().isHalted(1_003_000));
+        assertTrue(house.lastSettlementCycleId() >= 2);
+
+        final List<byte[]> records = write(house);
+        final ClearingHouse restored = new ClearingHouse(new IgnoredEvents());
+        new LiquidationEngine(restored);
+        final SnapshotLoader loader = new SnapshotLoader(restored);
+        loader.loadFrom(source(loader, records), NoOpIdleStrategy.INSTANCE);
+
+        assertTrue(loader.isDone());
+        assertArrayEquals(digest(house), digest(restored));
+        assertEquals(1, count(records, dev.backstop.sbe.snapshot.SettlementLedgerRecordDecoder.TEMPLATE_ID));
+        assertEquals(2, count(records, dev.backstop.sbe.snapshot.InstrumentFundingRecordDecoder.TEMPLATE_ID));
+        assertEquals(2, count(records, dev.backstop.sbe.snapshot.InstrumentBreakerRecordDecoder.TEMPLATE_ID));
+        assertTrue(count(records, dev.backstop.sbe.snapshot.BreakerBucketRecordDecoder.TEMPLATE_ID) >= 2);
+        assertEquals(2, count(records, dev.backstop.sbe.snapshot.PositionFeesRecordDecoder.TEMPLATE_ID));
+        assertEquals(house.nextDeadlineMs(), restored.nextDeadlineMs());
+        assertTrue(restored.instrument(2).circuitBreaker().isHalted(1_003_000));
+        assertEquals(50_200, restored.instrument(1).settlementPriceTicks());
+
+        // Both go on the same way: the halt ends, VM and funding cycles run, a refused and an accepted trade.
+        for (final ClearingHouse h : List.of(house, restored))
+        {
+            assertEquals(Outcome.INSTRUMENT_HALTED, h.clearTrade(EXCHANGE, ex + 1, 4, 2, 12, 11, 3_200, 1));
+            for (int i = 0; i < 40 && h.nextDeadlineMs() <= 1_040_000; i++)
+            {
+                h.onDeadline(h.nextDeadlineMs());
+            }
+            accepted(h.clearTrade(EXCHANGE, ex + 2, 5, 2, 12, 11, 3_200, 1));
+            assertEquals(0, h.conservationError());
+        }
+        assertArrayEquals(digest(house), digest(restored));
+        assertTrue(house.lastSettlementCycleId() > 20, "VM every 2 s and funding every 10 s ran on both");
+    }
+
+    @Test
     void failsWhenTheSnapshotEndsWithoutSnapshotEnd()
     {
         final List<byte[]> records = write(original);

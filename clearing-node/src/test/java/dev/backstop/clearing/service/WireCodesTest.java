@@ -62,6 +62,11 @@ final class WireCodesTest
             assertEquals(method.name(), dev.backstop.sbe.cluster.MarginMethod.get((short)method.code()).name());
             assertEquals(method.name(), dev.backstop.sbe.exchange.MarginMethod.get((short)method.code()).name());
         }
+        for (final dev.backstop.clearing.domain.SettlementKind kind :
+            dev.backstop.clearing.domain.SettlementKind.values())
+        {
+            assertEquals(kind.name(), dev.backstop.sbe.events.SettlementKind.get((short)kind.code()).name());
+        }
         for (final MarkBasis basis : MarkBasis.values())
         {
             assertEquals(basis.name(), dev.backstop.sbe.cluster.MarkBasis.get((short)basis.code()).name());

@@ -84,6 +84,12 @@ public final class EventJson
     private final dev.backstop.sbe.events.WaterfallChargeDecoder waterfallCharge = new dev.backstop.sbe.events.WaterfallChargeDecoder();
     private final dev.backstop.sbe.events.WaterfallClosedDecoder waterfallClosed = new dev.backstop.sbe.events.WaterfallClosedDecoder();
     // END waterfall decoders
+    // BEGIN settlement decoders (generated)
+    private final dev.backstop.sbe.events.AccountSettledDecoder accountSettled = new dev.backstop.sbe.events.AccountSettledDecoder();
+    private final dev.backstop.sbe.events.SettlementSummaryDecoder settlementSummary = new dev.backstop.sbe.events.SettlementSummaryDecoder();
+    private final dev.backstop.sbe.events.BreakerTrippedDecoder breakerTripped = new dev.backstop.sbe.events.BreakerTrippedDecoder();
+    private final dev.backstop.sbe.events.BreakerResumedDecoder breakerResumed = new dev.backstop.sbe.events.BreakerResumedDecoder();
+    // END settlement decoders
     private final StringBuilder builder = new StringBuilder(256);
 
     /**
@@ -635,6 +641,93 @@ public final class EventJson
                 }
 
                 // END liquidation events
+                // BEGIN settlement events (generated)
+                case dev.backstop.sbe.events.AccountSettledDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < dev.backstop.sbe.events.AccountSettledDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final dev.backstop.sbe.events.AccountSettledDecoder d = accountSettled.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "AccountSettled", d.logPosition(), d.clusterTime());
+                    field(out, "cycleId", d.cycleId());
+                    field(out, "kind", d.kind().name());
+                    field(out, "instrumentId", d.instrumentId());
+                    field(out, "accountId", d.accountId());
+                    field(out, "positionLots", d.positionLots());
+                    field(out, "settlementPriceTicks", d.settlementPriceTicks());
+                    field(out, "variationMarginMicros", d.variationMargin());
+                    field(out, "fundingMicros", d.funding());
+                    field(out, "feesMicros", d.fees());
+                    field(out, "cashBeforeMicros", d.cashBefore());
+                    field(out, "cashAfterMicros", d.cashAfter());
+                    break;
+                }
+
+                case dev.backstop.sbe.events.SettlementSummaryDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < dev.backstop.sbe.events.SettlementSummaryDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final dev.backstop.sbe.events.SettlementSummaryDecoder d = settlementSummary.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "SettlementSummary", d.logPosition(), d.clusterTime());
+                    field(out, "cycleId", d.cycleId());
+                    field(out, "kind", d.kind().name());
+                    field(out, "instrumentId", d.instrumentId());
+                    field(out, "settlementPriceTicks", d.settlementPriceTicks());
+                    field(out, "indexPriceTicks", d.indexPriceTicks());
+                    field(out, "premiumPpm", d.premiumPpm());
+                    field(out, "fundingRatePpm", d.fundingRatePpm());
+                    field(out, "periodStartMs", d.periodStartMs());
+                    field(out, "paidMicros", d.paid());
+                    field(out, "receivedMicros", d.received());
+                    field(out, "feeRemainderMicros", d.feeRemainder());
+                    field(out, "netMicros", d.net());
+                    field(out, "accountsSettled", d.accountsSettled());
+                    field(out, "accountsDeferred", d.accountsDeferred());
+                    field(out, "feesCollectedMicros", d.feesCollected());
+                    field(out, "realisedPaidMicros", d.realisedPaid());
+                    field(out, "realisedReceivedMicros", d.realisedReceived());
+                    break;
+                }
+
+                case dev.backstop.sbe.events.BreakerTrippedDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < dev.backstop.sbe.events.BreakerTrippedDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final dev.backstop.sbe.events.BreakerTrippedDecoder d = breakerTripped.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "BreakerTripped", d.logPosition(), d.clusterTime());
+                    field(out, "instrumentId", d.instrumentId());
+                    field(out, "markPriceTicks", d.markPriceTicks());
+                    field(out, "previousMarkTicks", d.previousMarkTicks());
+                    field(out, "highTicks", d.highTicks());
+                    field(out, "lowTicks", d.lowTicks());
+                    field(out, "bandTicks", d.bandTicks());
+                    field(out, "settlementPriceTicks", d.settlementPriceTicks());
+                    field(out, "haltedUntilMs", d.haltedUntilMs());
+                    break;
+                }
+
+                case dev.backstop.sbe.events.BreakerResumedDecoder.TEMPLATE_ID:
+                {
+                    if (blockLength < dev.backstop.sbe.events.BreakerResumedDecoder.BLOCK_LENGTH)
+                    {
+                        return malformed(out, start, templateId, length);
+                    }
+                    final dev.backstop.sbe.events.BreakerResumedDecoder d = breakerResumed.wrap(buffer, body, blockLength, version);
+                    common(out, d.eventSequence(), "BreakerResumed", d.logPosition(), d.clusterTime());
+                    field(out, "instrumentId", d.instrumentId());
+                    field(out, "markPriceTicks", d.markPriceTicks());
+                    field(out, "resumedBy", d.resumedBy().name());
+                    field(out, "haltedSinceMs", d.haltedSinceMs());
+                    field(out, "haltedUntilMs", d.haltedUntilMs());
+                    break;
+                }
+
+                // END settlement events
 
                 // BEGIN adl events (generated)
                 case dev.backstop.sbe.events.AutoDeleveragedDecoder.TEMPLATE_ID:
@@ -958,6 +1051,10 @@ public final class EventJson
             case 61: return "InjectCcpCapital";
             case 62: return "SetStressScenario";
             case 63: return "SetDefaultFundParameters";
+            case 75: return "SetVariationMarginInterval";
+            case 76: return "SetFundingParameters";
+            case 77: return "SetCircuitBreaker";
+            case 78: return "ResumeInstrument";
             default: return "Unknown";
         }
     }

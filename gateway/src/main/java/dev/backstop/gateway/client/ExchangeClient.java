@@ -122,6 +122,14 @@ public final class ExchangeClient implements AutoCloseable
     private final SetInstrumentUnderlyingEncoder setInstrumentUnderlyingEncoder = new SetInstrumentUnderlyingEncoder();
     private final SetAccountMarginMethodEncoder setAccountMarginMethodEncoder = new SetAccountMarginMethodEncoder();
     private final SetUnderlyingScenariosEncoder setUnderlyingScenariosEncoder = new SetUnderlyingScenariosEncoder();
+    private final dev.backstop.sbe.exchange.SetVariationMarginIntervalEncoder setVariationMarginIntervalEncoder =
+        new dev.backstop.sbe.exchange.SetVariationMarginIntervalEncoder();
+    private final dev.backstop.sbe.exchange.SetFundingParametersEncoder setFundingParametersEncoder =
+        new dev.backstop.sbe.exchange.SetFundingParametersEncoder();
+    private final dev.backstop.sbe.exchange.SetCircuitBreakerEncoder setCircuitBreakerEncoder =
+        new dev.backstop.sbe.exchange.SetCircuitBreakerEncoder();
+    private final dev.backstop.sbe.exchange.ResumeInstrumentEncoder resumeInstrumentEncoder =
+        new dev.backstop.sbe.exchange.ResumeInstrumentEncoder();
     private final LogonResponseDecoder logonResponseDecoder = new LogonResponseDecoder();
     private final CommandResponseDecoder commandResponseDecoder = new CommandResponseDecoder();
     private final AccountStateResponseDecoder accountStateDecoder = new AccountStateResponseDecoder();
@@ -896,6 +904,83 @@ public final class ExchangeClient implements AutoCloseable
             .instrumentId(instrumentId)
             .underlyingId(underlyingId);
         return awaitResponse(sendCommand(sequence, HEADER_LENGTH + setInstrumentUnderlyingEncoder.encodedLength()));
+    }
+
+    /**
+     * Sets the interval of the variation margin cycle (operator role) and waits for the outcome.
+     *
+     * @param intervalMs cluster time between cycles: 0 turns them off, otherwise 1_000 to 86_400_000 ms (default
+     *                   60_000).
+     * @return the outcome.
+     */
+    public Response setVariationMarginInterval(final long intervalMs)
+    {
+        final long sequence = nextSequence;
+        setVariationMarginIntervalEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .sequence(sequence)
+            .intervalMs(intervalMs);
+        return awaitResponse(sendCommand(sequence, HEADER_LENGTH + setVariationMarginIntervalEncoder.encodedLength()));
+    }
+
+    /**
+     * Sets an instrument's perpetual funding (operator role) and waits for the outcome:
+     * {@code F = P + clamp(I − P, ±premiumClampPpm)}, capped at {@code ±capPpm}, paid every interval.
+     *
+     * @param intervalMs      0 turns funding off, otherwise 1_000 to 604_800_000 ms (default 8 h).
+     * @param interestPpm     interest component I per interval (default 100 = 0.01%).
+     * @param premiumClampPpm clamp of {@code I − P} (default 500 = 0.05%).
+     * @param capPpm          cap of the rate (default 5_000 = 0.5%).
+     * @return the outcome.
+     */
+    public Response setFundingParameters(
+        final int instrumentId, final long intervalMs, final int interestPpm, final int premiumClampPpm,
+        final int capPpm)
+    {
+        final long sequence = nextSequence;
+        setFundingParametersEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .sequence(sequence)
+            .instrumentId(instrumentId)
+            .intervalMs(intervalMs)
+            .interestPpm(interestPpm)
+            .premiumClampPpm(premiumClampPpm)
+            .capPpm(capPpm);
+        return awaitResponse(sendCommand(sequence, HEADER_LENGTH + setFundingParametersEncoder.encodedLength()));
+    }
+
+    /**
+     * Sets an instrument's circuit breaker (operator role) and waits for the outcome.
+     *
+     * @param bandPpm  band in ppm of the last settlement price around the rolling high and low; 0 turns the breaker
+     *                 off (default 100_000 = 10%).
+     * @param windowMs window of the rolling high and low, a multiple of 60 up to 86_400_000 (default 3_600_000).
+     * @param haltMs   how long new risk is halted after a trip, 1 to 86_400_000 ms (default 120_000).
+     * @return the outcome.
+     */
+    public Response setCircuitBreaker(final int instrumentId, final int bandPpm, final long windowMs, final long haltMs)
+    {
+        final long sequence = nextSequence;
+        setCircuitBreakerEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .sequence(sequence)
+            .instrumentId(instrumentId)
+            .bandPpm(bandPpm)
+            .windowMs(windowMs)
+            .haltMs(haltMs);
+        return awaitResponse(sendCommand(sequence, HEADER_LENGTH + setCircuitBreakerEncoder.encodedLength()));
+    }
+
+    /**
+     * Ends an instrument's circuit breaker halt early (operator role) and waits for the outcome
+     * ({@code INSTRUMENT_NOT_HALTED} when none is in force).
+     *
+     * @return the outcome.
+     */
+    public Response resumeInstrument(final int instrumentId)
+    {
+        final long sequence = nextSequence;
+        resumeInstrumentEncoder.wrapAndApplyHeader(buffer, 0, headerEncoder)
+            .sequence(sequence)
+            .instrumentId(instrumentId);
+        return awaitResponse(sendCommand(sequence, HEADER_LENGTH + resumeInstrumentEncoder.encodedLength()));
     }
 
     /**

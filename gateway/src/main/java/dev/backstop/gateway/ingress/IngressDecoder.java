@@ -107,6 +107,16 @@ public final class IngressDecoder
     public static final long MAX_PARAMETER_DURATION_MS = 86_400_000L;
 
     /**
+     * Shortest variation margin or funding interval an operator may set (0 turns either off).
+     */
+    public static final long MIN_SETTLEMENT_INTERVAL_MS = 1_000L;
+
+    /**
+     * Longest funding interval: 7 days (the VM interval and the breaker's window and halt stop at one day).
+     */
+    public static final long MAX_FUNDING_INTERVAL_MS = 7 * 86_400_000L;
+
+    /**
      * Longest pool redemption notice: 30 days.
      */
     public static final long MAX_REDEMPTION_NOTICE_MS = 30L * 86_400_000L;
@@ -177,6 +187,14 @@ public final class IngressDecoder
         new dev.backstop.sbe.exchange.SetStressScenarioDecoder();
     private final dev.backstop.sbe.exchange.SetDefaultFundParametersDecoder setDefaultFundParametersDecoder =
         new dev.backstop.sbe.exchange.SetDefaultFundParametersDecoder();
+    private final dev.backstop.sbe.exchange.SetVariationMarginIntervalDecoder setVariationMarginIntervalDecoder =
+        new dev.backstop.sbe.exchange.SetVariationMarginIntervalDecoder();
+    private final dev.backstop.sbe.exchange.SetFundingParametersDecoder setFundingParametersDecoder =
+        new dev.backstop.sbe.exchange.SetFundingParametersDecoder();
+    private final dev.backstop.sbe.exchange.SetCircuitBreakerDecoder setCircuitBreakerDecoder =
+        new dev.backstop.sbe.exchange.SetCircuitBreakerDecoder();
+    private final dev.backstop.sbe.exchange.ResumeInstrumentDecoder resumeInstrumentDecoder =
+        new dev.backstop.sbe.exchange.ResumeInstrumentDecoder();
 
     private final UnsafeBuffer commandBuffer = new UnsafeBuffer(new byte[SCRATCH_LENGTH]);
     private final dev.backstop.sbe.cluster.MessageHeaderEncoder commandHeader =
@@ -413,6 +431,22 @@ public final class IngressDecoder
                 onSetDefaultFundParameters(session, buffer, bodyOffset, blockLength, version);
                 break;
 
+            case dev.backstop.sbe.exchange.SetVariationMarginIntervalDecoder.TEMPLATE_ID:
+                onSetVariationMarginInterval(session, buffer, bodyOffset, blockLength, version);
+                break;
+
+            case dev.backstop.sbe.exchange.SetFundingParametersDecoder.TEMPLATE_ID:
+                onSetFundingParameters(session, buffer, bodyOffset, blockLength, version);
+                break;
+
+            case dev.backstop.sbe.exchange.SetCircuitBreakerDecoder.TEMPLATE_ID:
+                onSetCircuitBreaker(session, buffer, bodyOffset, blockLength, version);
+                break;
+
+            case dev.backstop.sbe.exchange.ResumeInstrumentDecoder.TEMPLATE_ID:
+                onResumeInstrument(session, buffer, bodyOffset, blockLength, version);
+                break;
+
             default:
                 break;
         }
@@ -479,6 +513,10 @@ public final class IngressDecoder
             case SetInstrumentUnderlyingDecoder.TEMPLATE_ID:
             case SetLiquidationParametersDecoder.TEMPLATE_ID:
             case SetAutoDeleveragingDecoder.TEMPLATE_ID:
+            case dev.backstop.sbe.exchange.SetVariationMarginIntervalDecoder.TEMPLATE_ID:
+            case dev.backstop.sbe.exchange.SetFundingParametersDecoder.TEMPLATE_ID:
+            case dev.backstop.sbe.exchange.SetCircuitBreakerDecoder.TEMPLATE_ID:
+            case dev.backstop.sbe.exchange.ResumeInstrumentDecoder.TEMPLATE_ID:
                 return SenderRole.OPERATOR == role;
 
             default:
@@ -550,6 +588,14 @@ public final class IngressDecoder
                 return dev.backstop.sbe.exchange.SetStressScenarioDecoder.BLOCK_LENGTH;
             case dev.backstop.sbe.exchange.SetDefaultFundParametersDecoder.TEMPLATE_ID:
                 return dev.backstop.sbe.exchange.SetDefaultFundParametersDecoder.BLOCK_LENGTH;
+            case dev.backstop.sbe.exchange.SetVariationMarginIntervalDecoder.TEMPLATE_ID:
+                return dev.backstop.sbe.exchange.SetVariationMarginIntervalDecoder.BLOCK_LENGTH;
+            case dev.backstop.sbe.exchange.SetFundingParametersDecoder.TEMPLATE_ID:
+                return dev.backstop.sbe.exchange.SetFundingParametersDecoder.BLOCK_LENGTH;
+            case dev.backstop.sbe.exchange.SetCircuitBreakerDecoder.TEMPLATE_ID:
+                return dev.backstop.sbe.exchange.SetCircuitBreakerDecoder.BLOCK_LENGTH;
+            case dev.backstop.sbe.exchange.ResumeInstrumentDecoder.TEMPLATE_ID:
+                return dev.backstop.sbe.exchange.ResumeInstrumentDecoder.BLOCK_LENGTH;
             default:
                 return -1;
         }
@@ -1731,6 +1777,132 @@ public final class IngressDecoder
         {
             refuseParameter(session, sequence, templateId,
                 reason.set("the setting for all instruments must be ON or OFF"));
+            return;
+        }
+        forwardCopy(session, sequence, templateId, buffer, bodyOffset, blockLength, bodyOffset + blockLength);
+    }
+
+    // ---- settlement cycles and circuit breakers (issue 4, S) ----
+
+    private void onSetVariationMarginInterval(
+        final ExchangeSession session,
+        final DirectBuffer buffer,
+        final int bodyOffset,
+        final int blockLength,
+        final int version)
+    {
+        final dev.backstop.sbe.exchange.SetVariationMarginIntervalDecoder set =
+            setVariationMarginIntervalDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final long sequence = set.sequence();
+        final int templateId = dev.backstop.sbe.exchange.SetVariationMarginIntervalDecoder.TEMPLATE_ID;
+        if (!admit(session, sequence, templateId))
+        {
+            return;
+        }
+        final long intervalMs = set.intervalMs();
+        if (0 != intervalMs && (intervalMs < MIN_SETTLEMENT_INTERVAL_MS || intervalMs > MAX_PARAMETER_DURATION_MS))
+        {
+            refuseParameter(session, sequence, templateId,
+                reason.set("variation margin interval must be 0 (off) or ").append(MIN_SETTLEMENT_INTERVAL_MS)
+                    .append(" to ").append(MAX_PARAMETER_DURATION_MS).append(" ms, was ").append(intervalMs));
+            return;
+        }
+        forwardCopy(session, sequence, templateId, buffer, bodyOffset, blockLength, bodyOffset + blockLength);
+    }
+
+    private void onSetFundingParameters(
+        final ExchangeSession session,
+        final DirectBuffer buffer,
+        final int bodyOffset,
+        final int blockLength,
+        final int version)
+    {
+        final dev.backstop.sbe.exchange.SetFundingParametersDecoder set =
+            setFundingParametersDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final long sequence = set.sequence();
+        final int templateId = dev.backstop.sbe.exchange.SetFundingParametersDecoder.TEMPLATE_ID;
+        if (!admit(session, sequence, templateId))
+        {
+            return;
+        }
+        final long intervalMs = set.intervalMs();
+        if (set.instrumentId() <= 0 ||
+            (0 != intervalMs && (intervalMs < MIN_SETTLEMENT_INTERVAL_MS || intervalMs > MAX_FUNDING_INTERVAL_MS)))
+        {
+            refuseParameter(session, sequence, templateId,
+                reason.set("instrument id must be positive and the funding interval 0 (off) or ")
+                    .append(MIN_SETTLEMENT_INTERVAL_MS).append(" to ").append(MAX_FUNDING_INTERVAL_MS)
+                    .append(" ms, were ").append(set.instrumentId()).append(" and ").append(intervalMs));
+            return;
+        }
+        if (set.interestPpm() < -MAX_MARGIN_PPM || set.interestPpm() > MAX_MARGIN_PPM ||
+            set.premiumClampPpm() < 0 || set.premiumClampPpm() > MAX_MARGIN_PPM ||
+            set.capPpm() < 0 || set.capPpm() > MAX_MARGIN_PPM)
+        {
+            refuseParameter(session, sequence, templateId,
+                reason.set("interest must be -1e6 to 1e6 ppm, premium clamp and cap 0 to 1e6 ppm, were ")
+                    .append(set.interestPpm()).append(", ").append(set.premiumClampPpm()).append(" and ")
+                    .append(set.capPpm()));
+            return;
+        }
+        forwardCopy(session, sequence, templateId, buffer, bodyOffset, blockLength, bodyOffset + blockLength);
+    }
+
+    private void onSetCircuitBreaker(
+        final ExchangeSession session,
+        final DirectBuffer buffer,
+        final int bodyOffset,
+        final int blockLength,
+        final int version)
+    {
+        final dev.backstop.sbe.exchange.SetCircuitBreakerDecoder set =
+            setCircuitBreakerDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final long sequence = set.sequence();
+        final int templateId = dev.backstop.sbe.exchange.SetCircuitBreakerDecoder.TEMPLATE_ID;
+        if (!admit(session, sequence, templateId))
+        {
+            return;
+        }
+        if (set.instrumentId() <= 0 || set.bandPpm() < 0 || set.bandPpm() > MAX_MARGIN_PPM)
+        {
+            refuseParameter(session, sequence, templateId,
+                reason.set("instrument id must be positive and the band 0 (off) to 1e6 ppm, were ")
+                    .append(set.instrumentId()).append(" and ").append(set.bandPpm()));
+            return;
+        }
+        final long windowMs = set.windowMs();
+        final long haltMs = set.haltMs();
+        if (windowMs < 60 || windowMs > MAX_PARAMETER_DURATION_MS || windowMs % 60 != 0 ||
+            haltMs <= 0 || haltMs > MAX_PARAMETER_DURATION_MS)
+        {
+            refuseParameter(session, sequence, templateId,
+                reason.set("window must be a multiple of 60 ms up to ").append(MAX_PARAMETER_DURATION_MS)
+                    .append(" and the halt 1 to ").append(MAX_PARAMETER_DURATION_MS).append(" ms, were ")
+                    .append(windowMs).append(" and ").append(haltMs));
+            return;
+        }
+        forwardCopy(session, sequence, templateId, buffer, bodyOffset, blockLength, bodyOffset + blockLength);
+    }
+
+    private void onResumeInstrument(
+        final ExchangeSession session,
+        final DirectBuffer buffer,
+        final int bodyOffset,
+        final int blockLength,
+        final int version)
+    {
+        final dev.backstop.sbe.exchange.ResumeInstrumentDecoder resume =
+            resumeInstrumentDecoder.wrap(buffer, bodyOffset, blockLength, version);
+        final long sequence = resume.sequence();
+        final int templateId = dev.backstop.sbe.exchange.ResumeInstrumentDecoder.TEMPLATE_ID;
+        if (!admit(session, sequence, templateId))
+        {
+            return;
+        }
+        if (resume.instrumentId() <= 0)
+        {
+            refuseParameter(session, sequence, templateId,
+                reason.set("instrument id must be positive, was ").append(resume.instrumentId()));
             return;
         }
         forwardCopy(session, sequence, templateId, buffer, bodyOffset, blockLength, bodyOffset + blockLength);

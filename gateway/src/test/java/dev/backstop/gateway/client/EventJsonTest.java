@@ -178,6 +178,58 @@ final class EventJsonTest
     }
 
     @Test
+    void rendersSettlementAndCircuitBreakerEventsWithUnitsInTheNames()
+    {
+        final dev.backstop.sbe.events.AccountSettledEncoder settled = new dev.backstop.sbe.events.AccountSettledEncoder();
+        settled.wrapAndApplyHeader(buffer, 0, header)
+            .eventSequence(20).logPosition(40).clusterTime(60_000).cycleId(3)
+            .kind(dev.backstop.sbe.events.SettlementKind.FUNDING).instrumentId(7).accountId(11).positionLots(-20)
+            .settlementPriceTicks(50_100).variationMargin(0).funding(1_002).fees(0).cashBefore(5_000)
+            .cashAfter(6_002);
+        assertEquals("{\"seq\":20,\"type\":\"AccountSettled\",\"logPosition\":40,\"clusterTime\":60000," +
+            "\"cycleId\":3,\"kind\":\"FUNDING\",\"instrumentId\":7,\"accountId\":11,\"positionLots\":-20," +
+            "\"settlementPriceTicks\":50100,\"variationMarginMicros\":0,\"fundingMicros\":1002,\"feesMicros\":0," +
+            "\"cashBeforeMicros\":5000,\"cashAfterMicros\":6002}",
+            json.render(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + settled.encodedLength()));
+
+        final dev.backstop.sbe.events.SettlementSummaryEncoder summary =
+            new dev.backstop.sbe.events.SettlementSummaryEncoder();
+        summary.wrapAndApplyHeader(buffer, 0, header)
+            .eventSequence(21).logPosition(40).clusterTime(60_000).cycleId(3)
+            .kind(dev.backstop.sbe.events.SettlementKind.FUNDING).instrumentId(7).settlementPriceTicks(50_100)
+            .indexPriceTicks(50_000).premiumPpm(2_000).fundingRatePpm(1_600).periodStartMs(30_000).paid(1_003)
+            .received(1_002).feeRemainder(1).net(0).accountsSettled(2).accountsDeferred(0).feesCollected(0)
+            .realisedPaid(0).realisedReceived(0);
+        assertEquals("{\"seq\":21,\"type\":\"SettlementSummary\",\"logPosition\":40,\"clusterTime\":60000," +
+            "\"cycleId\":3,\"kind\":\"FUNDING\",\"instrumentId\":7,\"settlementPriceTicks\":50100," +
+            "\"indexPriceTicks\":50000,\"premiumPpm\":2000,\"fundingRatePpm\":1600,\"periodStartMs\":30000," +
+            "\"paidMicros\":1003,\"receivedMicros\":1002,\"feeRemainderMicros\":1,\"netMicros\":0," +
+            "\"accountsSettled\":2,\"accountsDeferred\":0,\"feesCollectedMicros\":0,\"realisedPaidMicros\":0," +
+            "\"realisedReceivedMicros\":0}",
+            json.render(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + summary.encodedLength()));
+
+        final dev.backstop.sbe.events.BreakerTrippedEncoder tripped = new dev.backstop.sbe.events.BreakerTrippedEncoder();
+        tripped.wrapAndApplyHeader(buffer, 0, header)
+            .eventSequence(22).logPosition(41).clusterTime(61_000).instrumentId(7).markPriceTicks(44_000)
+            .previousMarkTicks(50_100).highTicks(50_300).lowTicks(49_800).bandTicks(5_010).settlementPriceTicks(50_100)
+            .haltedUntilMs(181_000);
+        assertEquals("{\"seq\":22,\"type\":\"BreakerTripped\",\"logPosition\":41,\"clusterTime\":61000," +
+            "\"instrumentId\":7,\"markPriceTicks\":44000,\"previousMarkTicks\":50100,\"highTicks\":50300," +
+            "\"lowTicks\":49800,\"bandTicks\":5010,\"settlementPriceTicks\":50100,\"haltedUntilMs\":181000}",
+            json.render(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + tripped.encodedLength()));
+
+        final dev.backstop.sbe.events.BreakerResumedEncoder resumed = new dev.backstop.sbe.events.BreakerResumedEncoder();
+        resumed.wrapAndApplyHeader(buffer, 0, header)
+            .eventSequence(23).logPosition(42).clusterTime(90_000).instrumentId(7).markPriceTicks(44_100)
+            .resumedBy(dev.backstop.sbe.events.BreakerResumeCause.OPERATOR).haltedSinceMs(61_000).haltedUntilMs(181_000);
+        assertEquals("{\"seq\":23,\"type\":\"BreakerResumed\",\"logPosition\":42,\"clusterTime\":90000," +
+            "\"instrumentId\":7,\"markPriceTicks\":44100,\"resumedBy\":\"OPERATOR\",\"haltedSinceMs\":61000," +
+            "\"haltedUntilMs\":181000}",
+            json.render(buffer, 0, MessageHeaderEncoder.ENCODED_LENGTH + resumed.encodedLength()));
+        assertEquals("ResumeInstrument", EventJson.commandName(78));
+    }
+
+    @Test
     void everyEventTemplateOfTheSchemaRendersByName()
     {
         // Every template id the event schema defines, from the generated codecs' own constants.
@@ -211,6 +263,10 @@ final class EventJsonTest
             dev.backstop.sbe.events.AutoDeleveragedDecoder.TEMPLATE_ID,
             dev.backstop.sbe.events.AutoDeleveragingEndedDecoder.TEMPLATE_ID,
             dev.backstop.sbe.events.AutoDeleveragingModeChangedDecoder.TEMPLATE_ID,
+            dev.backstop.sbe.events.AccountSettledDecoder.TEMPLATE_ID,
+            dev.backstop.sbe.events.SettlementSummaryDecoder.TEMPLATE_ID,
+            dev.backstop.sbe.events.BreakerTrippedDecoder.TEMPLATE_ID,
+            dev.backstop.sbe.events.BreakerResumedDecoder.TEMPLATE_ID,
         };
         for (final int templateId : templateIds)
         {

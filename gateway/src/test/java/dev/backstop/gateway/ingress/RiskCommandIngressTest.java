@@ -218,6 +218,38 @@ final class RiskCommandIngressTest
         assertEquals(86_400_000L, liquidation.redemptionNoticeMs());
         assertEquals(500_000, liquidation.wholeAccountThresholdPpm());
         assertEquals(700_000, liquidation.poolSharePpm());
+
+        send(session, vmInterval(6, 0));
+        final dev.backstop.sbe.cluster.VariationMarginIntervalCommandDecoder vm =
+            new dev.backstop.sbe.cluster.VariationMarginIntervalCommandDecoder()
+                .wrapAndApplyHeader(lastCommand(), 0, clusterHeader);
+        assertEquals(OPERATOR, vm.senderId());
+        assertEquals(6, vm.sequence());
+        assertEquals(0, vm.intervalMs());
+
+        send(session, funding(7, 3, 3_600_000L, -50, 400, 3_000));
+        final dev.backstop.sbe.cluster.FundingParametersCommandDecoder funding =
+            new dev.backstop.sbe.cluster.FundingParametersCommandDecoder()
+                .wrapAndApplyHeader(lastCommand(), 0, clusterHeader);
+        assertEquals(OPERATOR, funding.senderId());
+        assertEquals(3, funding.instrumentId());
+        assertEquals(3_600_000L, funding.intervalMs());
+        assertEquals(-50, funding.interestPpm());
+        assertEquals(400, funding.premiumClampPpm());
+        assertEquals(3_000, funding.capPpm());
+
+        send(session, breaker(8, 3, 50_000, 600_000L, 30_000L));
+        final dev.backstop.sbe.cluster.CircuitBreakerCommandDecoder breaker =
+            new dev.backstop.sbe.cluster.CircuitBreakerCommandDecoder()
+                .wrapAndApplyHeader(lastCommand(), 0, clusterHeader);
+        assertEquals(3, breaker.instrumentId());
+        assertEquals(50_000, breaker.bandPpm());
+        assertEquals(600_000L, breaker.windowMs());
+        assertEquals(30_000L, breaker.haltMs());
+
+        send(session, resume(9, 3));
+        assertEquals(3, new dev.backstop.sbe.cluster.ResumeInstrumentCommandDecoder()
+            .wrapAndApplyHeader(lastCommand(), 0, clusterHeader).instrumentId());
     }
 
     @Test
@@ -279,6 +311,16 @@ final class RiskCommandIngressTest
             ResultCode.INVALID_PARAMETER);
         assertRefused(operator, oracle(1, 3, 30_000, 50_000, 1, MarkBasis.INDEX, 60_000,
             IngressDecoder.MAX_ORACLE_SOURCES + 1), ResultCode.INVALID_PARAMETER);
+        assertRefused(operator, vmInterval(1, 999), ResultCode.INVALID_PARAMETER);
+        assertRefused(operator, vmInterval(1, 86_400_001L), ResultCode.INVALID_PARAMETER);
+        assertRefused(operator, funding(1, 0, 28_800_000L, 100, 500, 5_000), ResultCode.INVALID_PARAMETER);
+        assertRefused(operator, funding(1, 3, 7 * 86_400_000L + 1, 100, 500, 5_000), ResultCode.INVALID_PARAMETER);
+        assertRefused(operator, funding(1, 3, 28_800_000L, 100, -1, 5_000), ResultCode.INVALID_PARAMETER);
+        assertRefused(operator, funding(1, 3, 28_800_000L, 100, 500, 1_000_001), ResultCode.INVALID_PARAMETER);
+        assertRefused(operator, breaker(1, 3, -1, 3_600_000L, 120_000L), ResultCode.INVALID_PARAMETER);
+        assertRefused(operator, breaker(1, 3, 100_000, 3_600_001L, 120_000L), ResultCode.INVALID_PARAMETER);
+        assertRefused(operator, breaker(1, 3, 100_000, 3_600_000L, 0), ResultCode.INVALID_PARAMETER);
+        assertRefused(operator, resume(1, 0), ResultCode.INVALID_PARAMETER);
         assertEquals(0, senders.get(OPERATOR).lastForwardedSequence(), "no refusal consumes a sequence");
     }
 
@@ -323,7 +365,8 @@ final class RiskCommandIngressTest
             final int fuzzedLength = random.nextBoolean() ? length : random.nextInt(length + 16);
             handler.clear();
             decoder.onMessage(sessions[random.nextInt(sessions.length)], scratch, 0, fuzzedLength);
-            verdicts += handler.refusals.size() + handler.commands.size();
+            // A mutation that turns a request into a valid Logout is answered by ending the session.
+            verdicts += handler.refusals.size() + handler.commands.size() + handler.logouts;
             for (final UnsafeBuffer command : handler.commands)
             {
                 assertTrue(command.capacity() <= 4096);
@@ -362,7 +405,40 @@ final class RiskCommandIngressTest
         requests.add(new Request("SetLiquidationParameters", operator, s -> liquidationParameters(s, 100,
             1_000_000_000L, 100_000, 1_020_000, 5_000, 5, 20, 200_000, 50_000, 300_000, 86_400_000L, 666_667,
             666_667)));
+        requests.add(new Request("SetVariationMarginInterval", operator, s -> vmInterval(s, 60_000)));
+        requests.add(new Request("SetFundingParameters", operator, s -> funding(s, 3, 28_800_000L, 100, 500, 5_000)));
+        requests.add(new Request("SetCircuitBreaker", operator, s -> breaker(s, 3, 100_000, 3_600_000L, 120_000L)));
+        requests.add(new Request("ResumeInstrument", operator, s -> resume(s, 3)));
         return requests;
+    }
+
+    private int vmInterval(final long sequence, final long intervalMs)
+    {
+        return length(new dev.backstop.sbe.exchange.SetVariationMarginIntervalEncoder()
+            .wrapAndApplyHeader(buffer, 0, header).sequence(sequence).intervalMs(intervalMs).encodedLength());
+    }
+
+    private int funding(
+        final long sequence, final int instrumentId, final long intervalMs, final int interestPpm,
+        final int premiumClampPpm, final int capPpm)
+    {
+        return length(new dev.backstop.sbe.exchange.SetFundingParametersEncoder()
+            .wrapAndApplyHeader(buffer, 0, header).sequence(sequence).instrumentId(instrumentId).intervalMs(intervalMs)
+            .interestPpm(interestPpm).premiumClampPpm(premiumClampPpm).capPpm(capPpm).encodedLength());
+    }
+
+    private int breaker(
+        final long sequence, final int instrumentId, final int bandPpm, final long windowMs, final long haltMs)
+    {
+        return length(new dev.backstop.sbe.exchange.SetCircuitBreakerEncoder()
+            .wrapAndApplyHeader(buffer, 0, header).sequence(sequence).instrumentId(instrumentId).bandPpm(bandPpm)
+            .windowMs(windowMs).haltMs(haltMs).encodedLength());
+    }
+
+    private int resume(final long sequence, final int instrumentId)
+    {
+        return length(new dev.backstop.sbe.exchange.ResumeInstrumentEncoder()
+            .wrapAndApplyHeader(buffer, 0, header).sequence(sequence).instrumentId(instrumentId).encodedLength());
     }
 
     private void send(final ExchangeSession session, final int length)
@@ -596,6 +672,7 @@ final class RiskCommandIngressTest
         final List<Refusal> refusals = new ArrayList<>();
         final List<UnsafeBuffer> commands = new ArrayList<>();
         int logons;
+        int logouts;
 
         public void onLogonAuthenticated(
             final ExchangeSession session, final Sender sender, final String replyChannel, final int replyStreamId)
@@ -612,6 +689,7 @@ final class RiskCommandIngressTest
 
         public void onLogout(final ExchangeSession session)
         {
+            logouts++;
         }
 
         public ResultCode onCommand(
@@ -637,6 +715,7 @@ final class RiskCommandIngressTest
             refusals.clear();
             commands.clear();
             logons = 0;
+            logouts = 0;
         }
     }
 }
