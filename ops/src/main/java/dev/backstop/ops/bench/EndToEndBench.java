@@ -131,6 +131,7 @@ public final class EndToEndBench
     private final List<Measurement> measurements = new ArrayList<>();
     private final long startNs = System.nanoTime();
     private double echoMaxRate = Double.NaN;
+    private int round = 1;
 
     /**
      * @param ctx concluded here.
@@ -154,6 +155,7 @@ public final class EndToEndBench
             .field("metric", "config")
             .field("sides", String.join(",", ctx.sides.stream().map(Side::label).toList()))
             .field("quick", ctx.quick)
+            .field("rounds", ctx.rounds)
             .field("warmupS", ctx.warmupNs / 1e9)
             .field("durationS", ctx.durationNs / 1e9)
             .field("window", ctx.window)
@@ -173,13 +175,20 @@ public final class EndToEndBench
                 log("removed " + stale + " media driver directories left by earlier runs that were killed");
             }
             driver = launchClientDriver();
-            if (ctx.sides.contains(Side.ECHO) || ctx.sides.contains(Side.ECHO_GATEWAY))
+            for (round = 1; round <= ctx.rounds; round++)
             {
-                runEchoCluster(driver, running);
-            }
-            if (ctx.sides.contains(Side.BACKSTOP))
-            {
-                runBackstopCluster(driver, running);
+                if (ctx.rounds > 1)
+                {
+                    log("round " + round + " of " + ctx.rounds);
+                }
+                if (ctx.sides.contains(Side.ECHO) || ctx.sides.contains(Side.ECHO_GATEWAY))
+                {
+                    runEchoCluster(driver, running);
+                }
+                if (ctx.sides.contains(Side.BACKSTOP))
+                {
+                    runBackstopCluster(driver, running);
+                }
             }
         }
         catch (final RuntimeException ex)
@@ -306,8 +315,9 @@ public final class EndToEndBench
         Measurement max = generator.closedLoop(side.label(), target, ctx.window, ctx.warmupNs, ctx.durationNs);
         max = max.withCpu(cpu.perMessageUs(max.messagesMeasured()));
         record(max);
-        if (Side.ECHO == side)
+        if (Side.ECHO == side && Double.isNaN(echoMaxRate))
         {
+            // the first round's maximum sets the fixed rates of every round, so rounds can be compared
             echoMaxRate = max.achievedRate();
         }
 
@@ -340,46 +350,55 @@ public final class EndToEndBench
 
     private void record(final Measurement measurement)
     {
-        measurements.add(measurement);
-        out(measurement.toJson());
+        final Measurement inRound = measurement.inRound(round);
+        measurements.add(inRound);
+        out(inRound.toJson());
     }
 
     private List<String> ratios()
     {
         final List<String> lines = new ArrayList<>();
-        final Measurement backstopMax = find(Side.BACKSTOP, "max", Double.NaN);
+        final double backstopMax = medianRate(Side.BACKSTOP);
         final double ratioRate = ctx.fixedRate > 0 ? ctx.fixedRate :
             Double.isNaN(echoMaxRate) ? Double.NaN : Math.max(1, Math.round(echoMaxRate * RATIO_RATE_FRACTION));
-        final Measurement backstopFixed = find(Side.BACKSTOP, "fixed", ratioRate);
+        final double backstopP99 = medianP99(Side.BACKSTOP, ratioRate);
         for (final Side baseline : new Side[]{ Side.ECHO, Side.ECHO_GATEWAY })
         {
             final String suffix = Side.ECHO == baseline ? "Echo" : "EchoGateway";
             final String key = Side.ECHO == baseline ? "echo" : "echoGateway";
-            final Measurement baseMax = find(baseline, "max", Double.NaN);
-            if (null != backstopMax && null != baseMax && baseMax.achievedRate() > 0)
+            final double baseMax = medianRate(baseline);
+            if (backstopMax > 0 && baseMax > 0)
             {
-                final double ratio = backstopMax.achievedRate() / baseMax.achievedRate();
+                final double ratio = backstopMax / baseMax;
                 final JsonLine line = new JsonLine()
                     .field("metric", "throughputVs" + suffix)
                     .field("ratio", round3(ratio))
-                    .field("backstop", Measurement.round1(backstopMax.achievedRate()))
-                    .field(key, Measurement.round1(baseMax.achievedRate()));
+                    .field("backstop", Measurement.round1(backstopMax))
+                    .field(key, Measurement.round1(baseMax));
+                if (ctx.rounds > 1)
+                {
+                    line.field("rounds", ctx.rounds);
+                }
                 if (Side.ECHO == baseline)
                 {
                     line.field("target", THROUGHPUT_TARGET).field("met", ratio >= THROUGHPUT_TARGET);
                 }
                 lines.add(line.toString());
             }
-            final Measurement baseFixed = find(baseline, "fixed", ratioRate);
-            if (null != backstopFixed && null != baseFixed && baseFixed.latency().p99Us() > 0)
+            final double baseP99 = medianP99(baseline, ratioRate);
+            if (backstopP99 > 0 && baseP99 > 0)
             {
-                final double ratio = backstopFixed.latency().p99Us() / baseFixed.latency().p99Us();
+                final double ratio = backstopP99 / baseP99;
                 final JsonLine line = new JsonLine()
                     .field("metric", "p99Vs" + suffix)
                     .field("ratio", round3(ratio))
                     .field("offeredRate", Math.round(ratioRate))
-                    .field("backstop", backstopFixed.latency().p99Us())
-                    .field(key, baseFixed.latency().p99Us());
+                    .field("backstop", Measurement.round1(backstopP99))
+                    .field(key, Measurement.round1(baseP99));
+                if (ctx.rounds > 1)
+                {
+                    line.field("rounds", ctx.rounds);
+                }
                 if (Side.ECHO == baseline)
                 {
                     line.field("target", P99_TARGET).field("met", ratio <= P99_TARGET);
@@ -390,23 +409,54 @@ public final class EndToEndBench
         return lines;
     }
 
-    private Measurement find(final Side side, final String mode, final double offeredRate)
+    private double medianRate(final Side side)
     {
+        final List<Double> rates = new ArrayList<>();
         for (final Measurement measurement : measurements)
         {
-            if (measurement.side().equals(side.label()) && measurement.mode().equals(mode) &&
-                (Double.isNaN(offeredRate) || Math.round(measurement.offeredRate()) == Math.round(offeredRate)))
+            if (measurement.side().equals(side.label()) && "max".equals(measurement.mode()))
             {
-                return measurement;
+                rates.add(measurement.achievedRate());
             }
         }
-        return null;
+        return median(rates);
+    }
+
+    private double medianP99(final Side side, final double offeredRate)
+    {
+        final List<Double> p99s = new ArrayList<>();
+        for (final Measurement measurement : measurements)
+        {
+            if (measurement.side().equals(side.label()) && "fixed".equals(measurement.mode()) &&
+                !Double.isNaN(offeredRate) && Math.round(measurement.offeredRate()) == Math.round(offeredRate))
+            {
+                p99s.add(measurement.latency().p99Us());
+            }
+        }
+        return median(p99s);
+    }
+
+    /**
+     * @param values the values of every round.
+     * @return their median (the mean of the middle two for an even count), 0 when there are none.
+     */
+    static double median(final List<Double> values)
+    {
+        if (values.isEmpty())
+        {
+            return 0;
+        }
+        final List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        final int middle = sorted.size() / 2;
+        return (sorted.size() & 1) == 1 ? sorted.get(middle) : (sorted.get(middle - 1) + sorted.get(middle)) / 2;
     }
 
     private LocalCluster startNodes(
         final String name, final boolean echo, final AtomicReference<LocalCluster> running)
     {
-        final Path runDir = ctx.runDir.resolve(name);
+        final Path runDir = ctx.rounds > 1 ? ctx.runDir.resolve("round-" + round).resolve(name) :
+            ctx.runDir.resolve(name);
         final List<String> jvmOptions = new ArrayList<>(ctx.childJvmOptions);
         if (null != ctx.jfrSettings)
         {
@@ -653,6 +703,7 @@ public final class EndToEndBench
         private long startupTimeoutMs = 90_000;
         private long stopGraceMs = 15_000;
         private boolean keepState;
+        private int rounds = 1;
         private String jfrSettings;
         private PrintStream out = System.out;
         private PrintStream log = System.err;
@@ -705,6 +756,10 @@ public final class EndToEndBench
             {
                 throw new IllegalArgumentException("window must be 1 to " + LoadGenerator.FIXED_RATE_MAX_IN_FLIGHT +
                     " (what a client keeps for resends): " + window);
+            }
+            if (rounds < 1 || rounds > 20)
+            {
+                throw new IllegalArgumentException("rounds must be 1 to 20: " + rounds);
             }
             if (fixedRate < 0)
             {
@@ -926,6 +981,17 @@ public final class EndToEndBench
         public Context stopGraceMs(final long stopGraceMs)
         {
             this.stopGraceMs = stopGraceMs;
+            return this;
+        }
+
+        /**
+         * @param rounds run every side this many times, alternating the clusters, and take the ratios from the
+         *               medians (default 1): on a shared machine one round can be hit by load the next escapes.
+         * @return this.
+         */
+        public Context rounds(final int rounds)
+        {
+            this.rounds = rounds;
             return this;
         }
 

@@ -321,7 +321,7 @@ final class LoadGenerator implements LoadTarget.AnswerListener
         final boolean complete,
         final String errorCodes)
     {
-        return new Measurement(side, mode, offeredRate, window, durationNs / 1e9, achievedRate, sent,
+        return new Measurement(1, side, mode, offeredRate, window, durationNs / 1e9, achievedRate, sent,
             recordedAnswers, errors, complete, 0, errorCodes, Map.of(), Measurement.Latency.of(histogram));
     }
 

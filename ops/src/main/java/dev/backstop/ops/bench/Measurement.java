@@ -9,6 +9,7 @@ import java.util.Map;
  * One measurement of one side: a closed-loop maximum-rate run ({@code mode "max"}) or a fixed-rate run
  * ({@code mode "fixed"}), printed as one JSON line.
  *
+ * @param round        which round of the run, from 1.
  * @param side         {@code echo}, {@code echo-gateway} or {@code backstop}.
  * @param mode         {@code max} or {@code fixed}.
  * @param offeredRate  messages per second offered (NaN for the closed loop, which offers as fast as answers come).
@@ -28,6 +29,7 @@ import java.util.Map;
  * @param latency      latency percentiles.
  */
 public record Measurement(
+    int round,
     String side,
     String mode,
     double offeredRate,
@@ -49,7 +51,17 @@ public record Measurement(
      */
     Measurement withUnsent(final long unsent)
     {
-        return new Measurement(side, mode, offeredRate, window, durationS, achievedRate, sent, count, errors,
+        return new Measurement(round, side, mode, offeredRate, window, durationS, achievedRate, sent, count, errors,
+            complete, unsent, errorCodes, cpuUsPerMessage, latency);
+    }
+
+    /**
+     * @param round which round of the run, from 1.
+     * @return a copy in that round.
+     */
+    Measurement inRound(final int round)
+    {
+        return new Measurement(round, side, mode, offeredRate, window, durationS, achievedRate, sent, count, errors,
             complete, unsent, errorCodes, cpuUsPerMessage, latency);
     }
 
@@ -59,7 +71,7 @@ public record Measurement(
      */
     Measurement withCpu(final Map<String, Double> cpuUsPerMessage)
     {
-        return new Measurement(side, mode, offeredRate, window, durationS, achievedRate, sent, count, errors,
+        return new Measurement(round, side, mode, offeredRate, window, durationS, achievedRate, sent, count, errors,
             complete, unsent, errorCodes, Map.copyOf(cpuUsPerMessage), latency);
     }
 
@@ -87,6 +99,7 @@ public record Measurement(
     {
         final JsonLine json = new JsonLine()
             .field("metric", "latency")
+            .field("round", round)
             .field("side", side)
             .field("mode", mode);
         if (Double.isNaN(offeredRate))

@@ -61,6 +61,11 @@ public final class BenchCommand implements Callable<Integer>
         description = "Which sides to run, in this order whatever the order given (default ${DEFAULT-VALUE}).")
     List<String> sides;
 
+    @Option(names = "--rounds", paramLabel = "N", defaultValue = "1",
+        description = "Run every side N times, the echo and the clearing cluster alternating, and take the ratios "
+            + "from the medians (default ${DEFAULT-VALUE}); the fixed rates come from the first round's echo.")
+    int rounds;
+
     @Option(names = "--window", paramLabel = "N", defaultValue = "256",
         description = "Messages in flight in the closed-loop run (default ${DEFAULT-VALUE}).")
     int window;
@@ -125,6 +130,7 @@ public final class BenchCommand implements Callable<Integer>
             .sides(chosen)
             .quick(quick)
             .window(window)
+            .rounds(rounds)
             .fixedRate(rate)
             .nodeHeap(nodeHeap)
             .gatewayHeap(gatewayHeap)
