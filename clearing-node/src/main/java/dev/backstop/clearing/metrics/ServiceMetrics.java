@@ -41,9 +41,8 @@ import java.util.concurrent.atomic.AtomicLongArray;
  * <p>
  * Where to add a figure: a single balance or count (a fund, a ratio in ppm) is one more value index with its name
  * and description below, published in {@code ClearingService.publishMetrics()}; a family with one series per label
- * (the equity of each pool, and later the usage of each rung of the loss waterfall) is one more
- * {@link LabelledGauges} field, bound in {@link #bindTo} and refreshed in {@link #registerNewMeters()}. The default
- * fund balances, the coverage ratio and the waterfall's rungs belong to the waterfall work and go in that way.
+ * (the equity of each pool) is one more {@link LabelledGauges} field, bound in {@link #bindTo} and refreshed in
+ * {@link #registerNewMeters()}. The waterfall's seven rungs are a fixed set, so each is a plain value.
  */
 public final class ServiceMetrics
 {
